@@ -1,0 +1,5 @@
+import sys
+
+from close_viewer import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt-free core: HTTP client, contact model and parser, input parsing."""

@@ -1,0 +1,418 @@
+"""The HTTP client for `GET /contact/{id}/`: one requests.Session, reused.
+
+Every failure is turned into one CloseViewerError subclass with a message for a
+sales rep. A fetch can be abandoned from another thread through its
+CancelToken: that wakes retry waits and shuts down the socket the request is
+blocked on, so a cancelled or superseded lookup ends at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from close_viewer import USER_AGENT
+from close_viewer.core import errors as e
+from close_viewer.core.config import DEFAULT_BASE_URL, validate_base_url
+from close_viewer.core.contact_ref import CONTACT_ID_RE
+from close_viewer.core.credentials import Credential, redact
+from close_viewer.core.model import Contact, parse_contact
+
+DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds
+MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_RETRIES = 3  # per lookup, for 429 and 502/503/504 together
+MAX_TOTAL_WAIT = 10.0  # seconds spent waiting between retries, at most
+BACKOFF = (0.25, 0.5, 1.0)
+RETRY_5XX = frozenset((502, 503, 504))
+
+
+class CancelToken:
+    """Abandons one fetch from any thread: wakes its waits, shuts down its socket."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._conns: list[HTTPConnection] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            _shutdown(conn)
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True if cancelled meanwhile."""
+        return self._event.wait(seconds)
+
+    def _attach(self, conn: HTTPConnection) -> None:
+        with self._lock:
+            self._conns.append(conn)
+        if self.cancelled:
+            _shutdown(conn)
+
+    def _detach_all(self) -> None:
+        with self._lock:
+            self._conns = []
+
+
+def _shutdown(conn: HTTPConnection) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+_active = threading.local()
+
+
+class _TrackedMixin:
+    """Lets the current fetch's CancelToken reach the socket a request runs on."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        token: CancelToken | None = getattr(_active, "token", None)
+        if token is not None:
+            token._attach(self)  # type: ignore[arg-type]
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _TrackedHTTPConnection(_TrackedMixin, HTTPConnection):
+    pass
+
+
+class _TrackedHTTPSConnection(_TrackedMixin, HTTPSConnection):
+    pass
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackingAdapter(HTTPAdapter):
+    _pools: ClassVar[dict[str, type[HTTPConnectionPool]]] = {
+        "http": _TrackedHTTPPool,
+        "https": _TrackedHTTPSPool,
+    }
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(*args, **kwargs)
+        manager.pool_classes_by_scheme = self._pools
+        return manager
+
+
+def _server_message(body: object) -> str:
+    """The human text in a Close error body, whichever of its shapes it has."""
+    if not isinstance(body, dict):
+        return ""
+    parts: list[str] = []
+    err = body.get("error")
+    if isinstance(err, str):
+        parts.append(err)
+    elif isinstance(err, dict) and isinstance(err.get("message"), str):
+        parts.append(err["message"])
+    errs = body.get("errors")
+    if isinstance(errs, list):
+        parts += [x if isinstance(x, str) else json.dumps(x) for x in errs]
+    field_errors = body.get("field-errors")
+    if isinstance(field_errors, dict):
+        for name, problem in field_errors.items():
+            text = problem if isinstance(problem, str) else json.dumps(problem)
+            parts.append(f"{name}: {text}")
+    message = " ".join(p.strip() for p in parts if p and p.strip())
+    return message[:300] + ("…" if len(message) > 300 else "")
+
+
+_RATELIMIT_RESET = re.compile(r"reset\s*=\s*([0-9]*\.?[0-9]+)")
+
+
+def _seconds(value: object) -> float | None:
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return seconds if 0 <= seconds < 86400 else None
+
+
+def rate_limit_wait(headers: Mapping[str, str], body: object) -> float | None:
+    """How long Close asks us to wait, from any of the forms it has used; None if it does not say."""
+    match = _RATELIMIT_RESET.search(headers.get("ratelimit", ""))
+    if match:
+        return _seconds(match.group(1))
+    for name in ("Retry-After", "RateLimit-Reset"):
+        value = headers.get(name)
+        if value is None:
+            continue
+        seconds = _seconds(value.strip())
+        if seconds is None:  # Retry-After may be an HTTP date
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+                seconds = _seconds(max(0.0, when.timestamp() - time.time()))
+            except (TypeError, ValueError):
+                seconds = None
+        if seconds is not None:
+            return seconds
+    if isinstance(body, dict):
+        for holder in (body.get("error"), body):
+            if isinstance(holder, dict) and "rate_reset" in holder:
+                return _seconds(holder["rate_reset"])
+    return None
+
+
+def _wait_words(seconds: float) -> str:
+    whole = max(1, int(-(-seconds // 1)))
+    if whole < 90:
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = -(-whole // 60)
+    return f"{minutes} minutes"
+
+
+class CloseClient:
+    """Fetches contacts from one Close API base URL over one reused session."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        max_retries: int = MAX_RETRIES,
+        max_total_wait: float = MAX_TOTAL_WAIT,
+    ) -> None:
+        self.base_url = validate_base_url(base_url)
+        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.timeout = timeout
+        self.max_body_bytes = max_body_bytes
+        self.max_retries = max_retries
+        self.max_total_wait = max_total_wait
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        adapter = _TrackingAdapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def contact_url(self, contact_id: str, fields: list[str] | None = None) -> str:
+        url = f"{self.base_url}/contact/{quote(contact_id, safe='')}/"
+        if fields:
+            url += "?_fields=" + quote(",".join(fields), safe=",")
+        return url
+
+    def fetch_contact(
+        self,
+        contact_id: str,
+        credential: Credential,
+        fields: list[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Contact:
+        """GET one contact, retrying 429 and 502/503/504 within bounds; raises CloseViewerError."""
+        if CONTACT_ID_RE.fullmatch(contact_id) is None:
+            raise e.InvalidContactInput(f"“{contact_id[:40]}” is not a valid contact id.")
+        token = cancel or CancelToken()
+        _active.token = token
+        try:
+            body = self._get_with_retries(contact_id, credential, fields, token)
+        finally:
+            _active.token = None
+            token._detach_all()
+        return parse_contact(body)
+
+    def _get_with_retries(
+        self, contact_id: str, credential: Credential, fields: list[str] | None, token: CancelToken
+    ) -> object:
+        url = self.contact_url(contact_id, fields)
+        headers = {"Authorization": credential.authorization()}
+        waited = 0.0
+        attempt = 0
+        while True:
+            if token.cancelled:
+                raise e.FetchCancelled("The lookup was cancelled.")
+            status, resp_headers, raw = self._send(url, headers, token)
+            if status == 200:
+                return self._decode(raw, strict=True)
+            body = self._decode(raw, strict=False)
+            if status == 429:
+                delay = rate_limit_wait(resp_headers, body)
+                step = 1.0 if delay is None else delay
+            elif status in RETRY_5XX:
+                delay = rate_limit_wait(resp_headers, None)
+                step = BACKOFF[min(attempt, len(BACKOFF) - 1)] if delay is None else delay
+            else:
+                raise self._error_for(status, body, contact_id, credential)
+            if attempt >= self.max_retries or waited + step > self.max_total_wait:
+                if status == 429:
+                    raise e.RateLimited(
+                        "Close is limiting how many requests this API key can make right now.",
+                        f"Wait {_wait_words(step)} and try again.",
+                        retry_after=step,
+                    )
+                raise self._error_for(status, body, contact_id, credential)
+            attempt += 1
+            waited += step
+            if token.wait(step):
+                raise e.FetchCancelled("The lookup was cancelled.")
+
+    def _send(
+        self, url: str, headers: dict[str, str], token: CancelToken
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """One GET; returns status, headers and the body read up to the cap."""
+        try:
+            resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True, verify=True)
+            with resp:
+                declared = resp.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > self.max_body_bytes:
+                    raise self._too_large()
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_content(256 * 1024):
+                    size += len(chunk)
+                    if size > self.max_body_bytes:
+                        raise self._too_large()
+                    chunks.append(chunk)
+                return resp.status_code, resp.headers, b"".join(chunks)
+        except e.CloseViewerError:
+            raise
+        except requests.exceptions.RequestException as exc:
+            if token.cancelled:
+                raise e.FetchCancelled("The lookup was cancelled.") from None
+            raise self._network_error(exc) from None
+        except OSError:
+            if token.cancelled:
+                raise e.FetchCancelled("The lookup was cancelled.") from None
+            raise e.ConnectionFailed(
+                f"The connection to {self.host} broke off.", "Check your connection and try again."
+            ) from None
+
+    def _too_large(self) -> e.ResponseTooLarge:
+        limit = self.max_body_bytes // (1024 * 1024)
+        return e.ResponseTooLarge(
+            f"Close sent an answer larger than {limit} MB; it was not loaded.",
+            "Try again with fewer fields (--fields), or report the contact id.",
+        )
+
+    def _network_error(self, exc: requests.exceptions.RequestException) -> e.CloseViewerError:
+        host = self.host
+        if isinstance(exc, requests.exceptions.SSLError):
+            return e.TlsError(
+                f"The secure connection to {host} could not be verified.",
+                "A network filter or proxy may be intercepting traffic: ask your IT team.",
+            )
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return e.RequestTimedOut(
+                f"Could not connect to {host} within {self.timeout[0]:g} seconds.",
+                "You may be offline or behind a slow network: check your connection and try again.",
+            )
+        if isinstance(exc, requests.exceptions.Timeout):
+            return e.RequestTimedOut(
+                f"{host} did not answer within {self.timeout[1]:g} seconds.",
+                "Close may be slow right now: try again in a moment.",
+            )
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            text = str(exc)
+            if "Name or service not known" in text or "NameResolution" in text or "getaddrinfo" in text:
+                return e.ConnectionFailed(
+                    f"Could not find {host} on the network.",
+                    "You seem to be offline: check your internet connection.",
+                )
+            if "refused" in text.lower():
+                return e.ConnectionFailed(
+                    f"{host} refused the connection.",
+                    "Check your internet connection, proxy, or the API address.",
+                )
+            return e.ConnectionFailed(
+                f"The connection to {host} failed.",
+                "Check your internet connection and try again.",
+            )
+        return e.ConnectionFailed(f"The request to {host} failed.", "Try again.")
+
+    def _decode(self, raw: bytes, strict: bool) -> object:
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            if not strict:
+                return None
+            raise e.BadResponse(
+                "Close sent an answer this app could not read (not valid JSON).",
+                "Try again; if it keeps happening, a proxy may be changing the traffic.",
+            ) from None
+
+    def _error_for(
+        self, status: int, body: object, contact_id: str, credential: Credential
+    ) -> e.CloseApiError:
+        said = redact(_server_message(body), credential)
+        quoted = f" Close said: “{said}”" if said else ""
+        if status == 400:
+            return e.BadRequest(
+                f"Close rejected the request.{quoted}",
+                "Check the field names you asked for with --fields.",
+                status=status,
+            )
+        if status == 401:
+            return e.AuthenticationFailed(
+                "Close did not accept this API key.",
+                "Check that you pasted the whole key, and that it is still listed in Close "
+                "under Settings → Developer → API Keys.",
+                status=status,
+            )
+        if status == 402:
+            return e.PaymentRequired(
+                f"Your Close organization's plan does not allow this request.{quoted}",
+                "Ask your Close admin to check the organization's billing.",
+                status=status,
+            )
+        if status == 403:
+            return e.PermissionDenied(
+                f"This API key is not allowed to see contact {contact_id}.{quoted}",
+                "Ask your Close admin for access, or use a key of a user who can see it.",
+                status=status,
+            )
+        if status == 404:
+            return e.ContactNotFound(
+                f"There is no contact {contact_id}, or this API key cannot see it.",
+                "Check the id (copy the contact's link from Close again); "
+                "it may have been deleted or merged.",
+                status=status,
+            )
+        if status in (405, 415):
+            return e.UnsupportedRequest(
+                f"Close refused the request this app made (HTTP {status}).",
+                "This is a problem in Close Contact Viewer: please report it.",
+                status=status,
+            )
+        if status >= 500:
+            return e.ServerError(
+                f"Close had a problem answering (HTTP {status}).",
+                "Try again in a minute; if it persists, check Close's status page.",
+                status=status,
+            )
+        return e.CloseApiError(
+            f"Close answered with an unexpected status (HTTP {status}).{quoted}",
+            "Try again; if it persists, please report it.",
+            status=status,
+        )

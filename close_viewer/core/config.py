@@ -1,0 +1,52 @@
+"""Where the Close API lives, and which addresses the app will talk to."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from close_viewer.core.errors import InvalidBaseUrl
+
+DEFAULT_BASE_URL = "https://api.close.com/api/v1"
+BASE_URL_ENV = "CLOSE_API_BASE_URL"
+API_KEY_ENV = "CLOSE_API_KEY"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(url: str) -> str:
+    """Return the URL without a trailing slash; refuse plain http unless it is this computer."""
+    url = url.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise InvalidBaseUrl(f"“{url[:80]}” is not a web address.", "Use e.g. " + DEFAULT_BASE_URL) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise InvalidBaseUrl(f"“{url[:80]}” is not a web address.", "Use e.g. " + DEFAULT_BASE_URL)
+    if parts.username or parts.password:
+        raise InvalidBaseUrl(
+            "The API address must not contain a user name or password.",
+            "Give the key in the API key field instead.",
+        )
+    if parts.scheme == "http" and not is_loopback(host):
+        raise InvalidBaseUrl(
+            f"Refusing to send your API key unencrypted to {host}.",
+            "Use an https:// address (plain http is allowed only for this computer).",
+        )
+    return url
+
+
+def resolve_base_url(cli_value: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """CLI flag first, then CLOSE_API_BASE_URL, then Close's public API."""
+    env = os.environ if environ is None else environ
+    return validate_base_url(cli_value or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL)

@@ -1,0 +1,362 @@
+"""The contact as immutable typed classes, and the one tolerant parser that builds it.
+
+Field names and enums follow `GET /contact/{id}/` of the Close API. The parser
+accepts what Close may send (missing fields in a `_fields` response, nulls,
+unknown enum values, unknown and custom fields) and refuses a wrong shape with
+a ContactParseError naming the field path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from close_viewer.core.errors import ContactParseError
+
+# Known enum values (the spec's); anything else is kept as its raw string.
+CALL_STATUSES = (
+    "created",
+    "in-progress",
+    "completed",
+    "cancel",
+    "no-answer",
+    "busy",
+    "failed",
+    "timeout",
+)
+SEQUENCE_STATUSES = ("active", "paused", "draft")
+SUBSCRIPTION_STATUSES = ("active", "paused", "finished", "goal", "error")
+STATUS_REASONS = (
+    "manual",
+    "pending-call-timed-out",
+    "bulk-action",
+    "rate-limited",
+    "sequence-deleted",
+    "workflow-paused",
+    "filter-not-matched",
+    "reply-received",
+    "call-answered",
+    "meeting-booked",
+    "lead-status-changed",
+    "outcome-met",
+    "account-invalid",
+    "account-failures",
+    "sending-throttled-too-long",
+    "membership-inactive",
+    "send-as-error",
+    "email-bounced",
+    "call-failed",
+    "sms-failed",
+    "no-user-phone",
+    "billing-error",
+    "assignment-field-invalid",
+    "lead-status-field-invalid",
+    "assignees-missing",
+    "run-as-disabled",
+    "lead-not-visible",
+    "internal-error",
+    "field-mapping-error",
+    "filter-config-invalid",
+    "email-ai-generation-failed",
+)
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    email: str
+    type: str = ""
+    is_unsubscribed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    phone: str
+    phone_formatted: str = ""
+    type: str = ""
+    country: str | None = None
+    outbound_sms_blocked: bool = False
+    tz_ids: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        return self.phone_formatted or self.phone
+
+
+@dataclass(frozen=True, slots=True)
+class RecentCall:
+    id: str
+    status: str = ""
+    duration: int | None = None
+    finish_timestamp: datetime | None = None
+    dialer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    subscription_id: str
+    sequence_id: str = ""
+    sequence_name: str = ""
+    sequence_status: str = ""
+    subscription_status: str = ""
+    subscription_status_reason: str | None = None
+    contact_email: str | None = None
+    initial_email_id: str | None = None
+    start_date: datetime | None = None
+    date_created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactUrl:
+    url: str
+    type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationLink:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: str
+    name: str | None = None
+    display_name: str = ""
+    title: str | None = None
+    lead_id: str | None = None
+    organization_id: str = ""
+    timezone: str | None = None
+    timezone_source: str | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
+    lead_suggestions_operation_id: str | None = None
+    emails: tuple[Email, ...] = ()
+    phones: tuple[Phone, ...] = ()
+    recent_calls: tuple[RecentCall, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    urls: tuple[ContactUrl, ...] = ()
+    integration_links: tuple[IntegrationLink, ...] = ()
+    # Fields the typed model does not know (custom.cf_... among them), as sent.
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name or "(no name)"
+
+    @property
+    def custom_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.extra.items() if k.startswith("custom.")}
+
+
+# --- parsing ---------------------------------------------------------------
+
+_T = TypeVar("_T")
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _fail(path: str, expected: str, value: object) -> ContactParseError:
+    return ContactParseError(path, f"should be {expected} but is {_kind(value)}")
+
+
+def _str(obj: Mapping[str, Any], key: str, path: str, default: str = "") -> str:
+    value = obj.get(key)
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    raise _fail(f"{path}{key}", "text", value)
+
+
+def _opt_str(obj: Mapping[str, Any], key: str, path: str) -> str | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise _fail(f"{path}{key}", "text", value)
+
+
+def _bool(obj: Mapping[str, Any], key: str, path: str) -> bool:
+    value = obj.get(key)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    raise _fail(f"{path}{key}", "true/false", value)
+
+
+def _int(obj: Mapping[str, Any], key: str, path: str) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(f"{path}{key}", "a number", value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ContactParseError(f"{path}{key}", "is not a finite number")
+    return int(value)
+
+
+def parse_datetime(text: str) -> datetime:
+    """ISO 8601 with or without fraction, `Z`/offset or none (read as UTC) -> aware datetime."""
+    value = text.strip()
+    if value[-1:] in ("Z", "z"):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        # Python 3.10 only takes 3 or 6 fraction digits: pad or trim to 6.
+        value = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], value, count=1)
+        parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def _datetime(obj: Mapping[str, Any], key: str, path: str) -> datetime | None:
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _fail(f"{path}{key}", "a date and time", value)
+    try:
+        return parse_datetime(value)
+    except (ValueError, IndexError):
+        raise ContactParseError(f"{path}{key}", f"is not a date and time ({value[:40]!r})") from None
+
+
+def _items(
+    obj: Mapping[str, Any],
+    key: str,
+    path: str,
+    build: Callable[[Mapping[str, Any], str], _T],
+) -> tuple[_T, ...]:
+    value = obj.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _fail(f"{path}{key}", "a list", value)
+    out = []
+    for index, item in enumerate(value):
+        item_path = f"{path}{key}[{index}]"
+        if not isinstance(item, dict):
+            raise _fail(item_path, "an object", item)
+        out.append(build(item, item_path + "."))
+    return tuple(out)
+
+
+def _email(obj: Mapping[str, Any], p: str) -> Email:
+    return Email(
+        email=_str(obj, "email", p),
+        type=_str(obj, "type", p),
+        is_unsubscribed=_bool(obj, "is_unsubscribed", p),
+    )
+
+
+def _phone(obj: Mapping[str, Any], p: str) -> Phone:
+    tz_ids = obj.get("tz_ids")
+    if tz_ids is None:
+        tz_ids = []
+    if not isinstance(tz_ids, list):
+        raise _fail(f"{p}tz_ids", "a list", tz_ids)
+    for index, tz in enumerate(tz_ids):
+        if not isinstance(tz, str):
+            raise _fail(f"{p}tz_ids[{index}]", "text", tz)
+    return Phone(
+        phone=_str(obj, "phone", p),
+        phone_formatted=_str(obj, "phone_formatted", p),
+        type=_str(obj, "type", p),
+        country=_opt_str(obj, "country", p),
+        outbound_sms_blocked=_bool(obj, "outbound_sms_blocked", p),
+        tz_ids=tuple(tz_ids),
+    )
+
+
+def _call(obj: Mapping[str, Any], p: str) -> RecentCall:
+    return RecentCall(
+        id=_str(obj, "id", p),
+        status=_str(obj, "status", p),
+        duration=_int(obj, "duration", p),
+        finish_timestamp=_datetime(obj, "finish_timestamp", p),
+        dialer_id=_opt_str(obj, "dialer_id", p),
+    )
+
+
+def _subscription(obj: Mapping[str, Any], p: str) -> Subscription:
+    return Subscription(
+        subscription_id=_str(obj, "subscription_id", p),
+        sequence_id=_str(obj, "sequence_id", p),
+        sequence_name=_str(obj, "sequence_name", p),
+        sequence_status=_str(obj, "sequence_status", p),
+        subscription_status=_str(obj, "subscription_status", p),
+        subscription_status_reason=_opt_str(obj, "subscription_status_reason", p),
+        contact_email=_opt_str(obj, "contact_email", p),
+        initial_email_id=_opt_str(obj, "initial_email_id", p),
+        start_date=_datetime(obj, "start_date", p),
+        date_created=_datetime(obj, "date_created", p),
+    )
+
+
+def _url(obj: Mapping[str, Any], p: str) -> ContactUrl:
+    return ContactUrl(url=_str(obj, "url", p), type=_str(obj, "type", p))
+
+
+def _link(obj: Mapping[str, Any], p: str) -> IntegrationLink:
+    return IntegrationLink(name=_str(obj, "name", p), url=_str(obj, "url", p))
+
+
+_KNOWN = frozenset(
+    (
+        "id name display_name title lead_id organization_id timezone timezone_source "
+        "created_by updated_by date_created date_updated lead_suggestions_operation_id "
+        "emails phones recent_calls subscriptions urls integration_links"
+    ).split()
+)
+
+
+def parse_contact(data: object) -> Contact:
+    """Build a Contact from decoded JSON, or raise ContactParseError naming the field."""
+    if not isinstance(data, dict):
+        raise _fail("", "an object", data)
+    p = ""
+    return Contact(
+        id=_str(data, "id", p),
+        name=_opt_str(data, "name", p),
+        display_name=_str(data, "display_name", p),
+        title=_opt_str(data, "title", p),
+        lead_id=_opt_str(data, "lead_id", p),
+        organization_id=_str(data, "organization_id", p),
+        timezone=_opt_str(data, "timezone", p),
+        timezone_source=_opt_str(data, "timezone_source", p),
+        created_by=_opt_str(data, "created_by", p),
+        updated_by=_opt_str(data, "updated_by", p),
+        date_created=_datetime(data, "date_created", p),
+        date_updated=_datetime(data, "date_updated", p),
+        lead_suggestions_operation_id=_opt_str(data, "lead_suggestions_operation_id", p),
+        emails=_items(data, "emails", p, _email),
+        phones=_items(data, "phones", p, _phone),
+        recent_calls=_items(data, "recent_calls", p, _call),
+        subscriptions=_items(data, "subscriptions", p, _subscription),
+        urls=_items(data, "urls", p, _url),
+        integration_links=_items(data, "integration_links", p, _link),
+        extra=MappingProxyType({k: v for k, v in data.items() if k not in _KNOWN}),
+    )

@@ -1,0 +1,103 @@
+"""Sample contacts: the hand-written ones in resources/contacts, plus a generated large one."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import Any
+
+from close_viewer.core.model import (
+    CALL_STATUSES,
+    SEQUENCE_STATUSES,
+    STATUS_REASONS,
+    SUBSCRIPTION_STATUSES,
+)
+from close_viewer.resources import resource_path
+
+LARGE_CONTACT_ID = "cont_LargeDemo10kCalls"
+
+
+@cache
+def load_samples() -> dict[str, dict[str, Any]]:
+    """Every sample contact by id (shared and cached: treat as read-only)."""
+    contacts: dict[str, dict[str, Any]] = {}
+    for path in sorted(resource_path("contacts").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        contacts[data["id"]] = data
+    contacts[LARGE_CONTACT_ID] = large_contact()
+    return contacts
+
+
+def _ts(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def large_contact(
+    calls: int = 10_000, emails: int = 500, phones: int = 500, subscriptions: int = 1_000
+) -> dict[str, Any]:
+    """A contact far bigger than a real one, the same on every run (seeded)."""
+    rnd = random.Random(42)
+    now = datetime(2026, 11, 26, 18, 0, tzinfo=timezone.utc)
+    return {
+        "id": LARGE_CONTACT_ID,
+        "organization_id": "orga_Qk2vN8sLx4TfRm7WbYc1HdPz",
+        "lead_id": "lead_Bg5Tz8Kq2WmXp4LcRn7VdHs",
+        "name": "Call Centre Switchboard",
+        "display_name": "Call Centre Switchboard",
+        "title": "Main line",
+        "timezone": "America/New_York",
+        "timezone_source": "phone",
+        "created_by": "user_Lm4pX9aWq2RzTn6VbKd8YsJc",
+        "updated_by": "user_Lm4pX9aWq2RzTn6VbKd8YsJc",
+        "date_created": "2019-01-02T15:00:00.000000+00:00",
+        "date_updated": _ts(now),
+        "lead_suggestions_operation_id": None,
+        "emails": [
+            {
+                "email": f"agent{i:04d}@switchboard.example.com",
+                "type": ("office", "home", "other")[i % 3],
+                "is_unsubscribed": i % 17 == 0,
+            }
+            for i in range(emails)
+        ],
+        "phones": [
+            {
+                "phone": f"+1212555{i:04d}",
+                "phone_formatted": f"+1 212-555-{i:04d}",
+                "type": ("office", "mobile", "direct", "other")[i % 4],
+                "country": "US",
+                "outbound_sms_blocked": i % 11 == 0,
+                "tz_ids": ["America/New_York"],
+            }
+            for i in range(phones)
+        ],
+        "recent_calls": [
+            {
+                "id": f"acti_Large{i:06d}",
+                "status": rnd.choice(CALL_STATUSES),
+                "duration": rnd.randint(0, 5400),
+                "finish_timestamp": _ts(now - timedelta(minutes=7 * i + rnd.randint(0, 6))),
+                "dialer_id": None if i % 5 == 0 else f"dial_{rnd.randint(1, 40):03d}",
+            }
+            for i in range(calls)
+        ],
+        "subscriptions": [
+            {
+                "subscription_id": f"sub_Large{i:05d}",
+                "sequence_id": f"seq_Large{i % 50:03d}",
+                "sequence_name": f"Sequence {i % 50 + 1:02d}",
+                "sequence_status": rnd.choice(SEQUENCE_STATUSES),
+                "subscription_status": rnd.choice(SUBSCRIPTION_STATUSES),
+                "subscription_status_reason": rnd.choice((None, *STATUS_REASONS)),
+                "contact_email": f"agent{i % emails:04d}@switchboard.example.com",
+                "initial_email_id": None,
+                "start_date": _ts(now - timedelta(days=i % 400)),
+                "date_created": _ts(now - timedelta(days=i % 400, hours=3)),
+            }
+            for i in range(subscriptions)
+        ],
+        "urls": [],
+        "integration_links": [],
+    }

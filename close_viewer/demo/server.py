@@ -1,0 +1,307 @@
+"""A Close-compatible `GET /contact/{id}/` server on 127.0.0.1, for demo mode and tests.
+
+It checks auth like Close (API key as Basic user name, or an OAuth Bearer
+token), filters `_fields`, answers errors with Close's body shapes, rate limits
+with Close's headers, and has fault ids (FAULTS) that produce every failure
+the client must handle. Responses go out in one write on a TCP_NODELAY socket,
+so a small response is not held back by Nagle's algorithm.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from close_viewer.demo.samples import load_samples
+
+DEMO_API_KEY = "demo-key-not-a-secret"
+DEMO_OAUTH_TOKEN = "demo-oauth-token"
+DEMO_CONTACT_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """How the server misbehaves for one contact id.
+
+    `failures`: how many requests fail before the sample contact is served
+    (None: every request fails).
+    """
+
+    status: int = 200
+    body: Any = None  # dict/list -> JSON; bytes -> sent as is; None -> empty
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+    failures: int | None = None
+    delay: float = 0.0
+    drop: bool = False
+    no_length: bool = False
+
+
+_RATE_BODY = {"error": {"message": "API call count exceeded for this period", "rate_reset": 0.2}}
+_BIG = {"id": "cont_huge", "padding": "x" * (3 * 1024 * 1024)}
+
+FAULTS: dict[str, Fault] = {
+    "cont_fault400": Fault(400, {"error": "Invalid value for _fields."}),
+    "cont_fault400nested": Fault(400, {"error": {"message": "The request could not be understood."}}),
+    "cont_fault400fields": Fault(
+        400, {"errors": ["Request is invalid."], "field-errors": {"_fields": "Unknown field 'nickname'."}}
+    ),
+    "cont_fault402": Fault(402, {"error": "Your trial has ended. Please upgrade to continue."}),
+    "cont_fault403": Fault(403, {"error": "You don't have permission to view this contact."}),
+    "cont_fault405": Fault(405, {"error": "Method not allowed."}, {"Allow": "GET"}),
+    "cont_fault415": Fault(415, {"error": "Unsupported media type."}),
+    "cont_fault500": Fault(500, {"error": "Internal server error."}),
+    "cont_fault503": Fault(503, b"<html><body>Service Unavailable</body></html>", content_type="text/html"),
+    "cont_flaky502": Fault(502, b"Bad Gateway", content_type="text/plain", failures=2),
+    "cont_flaky503": Fault(503, {"error": "Try again."}, {"Retry-After": "0.1"}, failures=1),
+    "cont_flaky504": Fault(504, b"", content_type="text/plain", failures=1),
+    "cont_ratelimitheader": Fault(
+        429, _RATE_BODY, {"ratelimit": "limit=100, remaining=0, reset=0.2"}, failures=1
+    ),
+    "cont_ratelimitretryafter": Fault(429, None, {"Retry-After": "1"}, failures=1),
+    "cont_ratelimitresetheader": Fault(429, None, {"RateLimit-Reset": "0.2"}, failures=1),
+    "cont_ratelimitnested": Fault(429, _RATE_BODY, failures=1),
+    "cont_ratelimittoplevel": Fault(429, {"error": "Rate limit exceeded", "rate_reset": 0.2}, failures=1),
+    "cont_ratelimitbare": Fault(429, None, content_type="text/plain", failures=1),
+    "cont_ratelimitalways": Fault(429, _RATE_BODY, {"ratelimit": "limit=100, remaining=0, reset=0.3"}),
+    "cont_ratelimitlong": Fault(429, None, {"ratelimit": "limit=100, remaining=0, reset=45"}),
+    "cont_slow": Fault(200, failures=None, delay=5.0),
+    "cont_notjson": Fault(200, b"<html><body>Please log in</body></html>", content_type="text/html"),
+    "cont_truncated": Fault(200, b'{"id": "cont_truncated", "emails": [{"email": "a@'),
+    "cont_badshape": Fault(200, {"id": "cont_badshape", "emails": {"email": "a@example.com"}}),
+    "cont_huge": Fault(200, _BIG),
+    "cont_hugestream": Fault(200, _BIG, no_length=True),
+    "cont_drop": Fault(drop=True),
+}
+
+_CONTACT_FIELDS = frozenset(
+    (
+        "id name display_name title lead_id organization_id timezone timezone_source "
+        "created_by updated_by date_created date_updated lead_suggestions_operation_id "
+        "emails phones recent_calls subscriptions urls integration_links"
+    ).split()
+)
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    method: str
+    path: str
+    query: str
+    authorization: str | None
+    user_agent: str | None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    _headers_buffer: list[bytes]
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.lock:
+            self.server.connections += 1
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Silent: the demo server shares the app's terminal."""
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
+        self.send_response_only(status)
+        self.send_header("Content-Type", content_type)
+        if headers.pop("X-No-Length", None):
+            self.send_header("Connection", "close")
+        else:
+            self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self._headers_buffer.append(b"\r\n")
+        self.wfile.write(b"".join(self._headers_buffer) + body)
+        self._headers_buffer = []
+
+    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self._send(status, body, "application/json", dict(headers or {}))
+
+    def _not_allowed(self) -> None:
+        self._record()
+        self._json(405, {"error": "Method not allowed."}, {"Allow": "GET"})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815
+
+    def _record(self) -> SeenRequest:
+        parts = urlsplit(self.path)
+        seen = SeenRequest(
+            self.command,
+            parts.path,
+            parts.query,
+            self.headers.get("Authorization"),
+            self.headers.get("User-Agent"),
+        )
+        with self.server.lock:
+            self.server.seen.append(seen)
+        return seen
+
+    def do_GET(self) -> None:
+        seen = self._record()
+        if self.server.latency:
+            self.server.stopping.wait(self.server.latency)
+        prefix = f"{API_PREFIX}/contact/"
+        if not (seen.path.startswith(prefix) and seen.path.endswith("/")):
+            self._json(404, {"error": "Not found."})
+            return
+        contact_id = seen.path[len(prefix) : -1]
+        if not self._authorized(seen.authorization):
+            self._json(401, {"error": "The API key or token you provided is not valid."})
+            return
+        fault = FAULTS.get(contact_id)
+        if fault is not None and self._should_fail(contact_id, fault):
+            self._fault(fault)
+            return
+        contact = self.server.contacts.get(contact_id)
+        if contact is None and fault is not None:
+            contact = dict(self.server.contacts[DEMO_CONTACT_ID], id=contact_id)
+        if contact is None:
+            self._json(404, {"error": "Empty query: contact matching query does not exist."})
+            return
+        if fault is not None and fault.delay:
+            self.server.stopping.wait(fault.delay)
+        fields = parse_qs(seen.query).get("_fields")
+        if fields:
+            names = [n.strip() for n in ",".join(fields).split(",") if n.strip()]
+            unknown = [n for n in names if n not in _CONTACT_FIELDS and not n.startswith("custom.")]
+            if unknown:
+                self._json(400, {"errors": [], "field-errors": {"_fields": f"Unknown field: {unknown[0]}"}})
+                return
+            self._json(200, {k: v for k, v in contact.items() if k in names})
+            return
+        self._json(200, self.server.encoded(contact_id, contact))
+
+    def _authorized(self, header: str | None) -> bool:
+        if not header:
+            return False
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "bearer":
+            return value == self.server.oauth_token
+        if scheme.lower() != "basic":
+            return False
+        try:
+            user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return user == self.server.api_key and password == ""
+
+    def _should_fail(self, contact_id: str, fault: Fault) -> bool:
+        if fault.failures is None:
+            return fault.status != 200 or fault.body is not None or fault.drop
+        with self.server.lock:
+            count = self.server.fault_counts.get(contact_id, 0)
+            self.server.fault_counts[contact_id] = count + 1
+        return count < fault.failures
+
+    def _fault(self, fault: Fault) -> None:
+        if fault.drop:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault.delay:
+            self.server.stopping.wait(fault.delay)
+        if fault.body is None:
+            body = b""
+        elif isinstance(fault.body, bytes):
+            body = fault.body
+        else:
+            body = json.dumps(fault.body).encode()
+        headers = dict(fault.headers)
+        if fault.no_length:
+            headers["X-No-Length"] = "1"
+            self.close_connection = True
+        self._send(fault.status, body, fault.content_type, headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address: tuple[str, int], api_key: str, oauth_token: str, latency: float) -> None:
+        super().__init__(address, _Handler)
+        self.api_key = api_key
+        self.oauth_token = oauth_token
+        self.latency = latency
+        self.contacts = load_samples()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.seen: list[SeenRequest] = []
+        self.connections = 0
+        self.fault_counts: dict[str, int] = {}
+        self._encoded: dict[str, bytes] = {}
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Silent: a client hanging up (a cancelled lookup, a TLS probe) is routine here."""
+
+    def encoded(self, contact_id: str, contact: dict[str, Any]) -> bytes:
+        with self.lock:
+            body = self._encoded.get(contact_id)
+        if body is None:
+            body = json.dumps(contact, ensure_ascii=False).encode()
+            with self.lock:
+                self._encoded[contact_id] = body
+        return body
+
+
+class DemoServer:
+    """Runs the Close-compatible server in a background thread; use as a context manager."""
+
+    def __init__(
+        self,
+        api_key: str = DEMO_API_KEY,
+        oauth_token: str = DEMO_OAUTH_TOKEN,
+        port: int = 0,
+        latency: float = 0.0,
+    ) -> None:
+        self._server = _Server(("127.0.0.1", port), api_key, oauth_token, latency)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="demo-server", daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{API_PREFIX}"
+
+    @property
+    def seen(self) -> list[SeenRequest]:
+        with self._server.lock:
+            return list(self._server.seen)
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted so far (keep-alive reuse shows as fewer connections)."""
+        with self._server.lock:
+            return self._server.connections
+
+    @property
+    def contact_ids(self) -> list[str]:
+        return list(self._server.contacts)
+
+    def start(self) -> DemoServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
