@@ -8,11 +8,9 @@ blocked on, so a cancelled or superseded lookup ends at once.
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -26,6 +24,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
+from close_viewer.core.cancel import CancelToken
 from close_viewer.core.config import DEFAULT_BASE_URL, validate_base_url
 from close_viewer.core.contact_ref import CONTACT_ID_RE
 from close_viewer.core.credentials import Credential, redact
@@ -37,47 +36,6 @@ MAX_RETRIES = 3  # per lookup, for 429 and 502/503/504 together
 MAX_TOTAL_WAIT = 10.0  # seconds spent waiting between retries, at most
 BACKOFF = (0.25, 0.5, 1.0)
 RETRY_5XX = frozenset((502, 503, 504))
-
-
-class CancelToken:
-    """Abandons one fetch from any thread: wakes its waits, shuts down its socket."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._lock = threading.Lock()
-        self._conns: list[HTTPConnection] = []
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def cancel(self) -> None:
-        self._event.set()
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for conn in conns:
-            _shutdown(conn)
-
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to `seconds`; True if cancelled meanwhile."""
-        return self._event.wait(seconds)
-
-    def _attach(self, conn: HTTPConnection) -> None:
-        with self._lock:
-            self._conns.append(conn)
-        if self.cancelled:
-            _shutdown(conn)
-
-    def _detach_all(self) -> None:
-        with self._lock:
-            self._conns = []
-
-
-def _shutdown(conn: HTTPConnection) -> None:
-    sock = getattr(conn, "sock", None)
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
 
 
 _active = threading.local()

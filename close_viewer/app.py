@@ -1,0 +1,139 @@
+"""Command line, QApplication, demo mode, crash handling: what `close-viewer` runs.
+
+Kept light on purpose: neither requests nor keyring is imported before the
+window is on screen (they load in worker threads afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from close_viewer import APP_ID, APP_NAME, APP_SLUG, ORG_NAME, __version__
+from close_viewer.core.config import API_KEY_ENV, resolve_base_url
+from close_viewer.core.errors import InvalidBaseUrl
+
+log = logging.getLogger("close_viewer")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=APP_SLUG, description=f"{APP_NAME}: look up one Close contact.")
+    parser.add_argument(
+        "contact", nargs="?", default="", help="a contact id (cont_…) or a Close contact link"
+    )
+    parser.add_argument("--base-url", help="Close API address (default: $CLOSE_API_BASE_URL or Close's API)")
+    parser.add_argument("--fields", default="", help="only these contact fields, comma-separated (_fields)")
+    parser.add_argument("--demo", action="store_true", help="use a built-in demo server and sample contacts")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser.parse_args(argv)
+
+
+def data_dir() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(location or Path.home() / f".{APP_SLUG}")
+
+
+def install_crash_handler(log_path: Path) -> None:
+    """Unexpected exceptions: log them (secrets scrubbed) and show a crash dialog."""
+
+    def handle(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("Unexpected error", exc_info=(kind, value, tb))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from close_viewer.logs import scrub
+
+        if QApplication.instance() is None:
+            sys.stderr.write(scrub("".join(traceback.format_exception_only(kind, value))))
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, f"{APP_NAME} hit a problem", "Something unexpected went wrong."
+        )
+        box.setInformativeText(
+            f"The app may keep working, but if it misbehaves, restart it. Details were written to {log_path}."
+        )
+        box.setDetailedText(scrub("".join(traceback.format_exception_only(kind, value))))
+        box.exec()
+
+    sys.excepthook = handle
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_SLUG)
+    QCoreApplication.setApplicationVersion(__version__)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    scheme = os.environ.get("CLOSE_VIEWER_COLOR_SCHEME", "").lower()
+    if scheme in ("light", "dark"):
+        from close_viewer.ui.palette import force_color_scheme
+
+        force_color_scheme(app, scheme)
+
+    from close_viewer.logs import setup_logging
+    from close_viewer.resources import resource_path
+    from close_viewer.ui.main_window import MainWindow, StartOptions
+
+    log_path = setup_logging(data_dir())
+    install_crash_handler(log_path)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "close-viewer.svg"))))
+    style = resource_path("style.qss")
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
+    server = None
+    try:
+        if args.demo:
+            from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
+
+            server = DemoServer().start()
+            options = StartOptions(
+                base_url=server.base_url,
+                contact=args.contact or DEMO_CONTACT_ID,
+                fields=fields,
+                session_key=DEMO_API_KEY,
+                session_key_source="demo mode",
+                use_keychain=False,
+                extra_title="demo",
+            )
+        else:
+            env_key = os.environ.get(API_KEY_ENV, "").strip() or None
+            options = StartOptions(
+                base_url=resolve_base_url(args.base_url),
+                contact=args.contact,
+                fields=fields,
+                session_key=env_key,
+                session_key_source=API_KEY_ENV if env_key else "",
+            )
+    except InvalidBaseUrl as exc:
+        sys.stderr.write(f"{APP_SLUG}: {exc}\n")
+        return 2
+
+    window = MainWindow(options)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    log.info("Started %s %s (base URL %s)", APP_NAME, __version__, options.base_url)
+    try:
+        if existing is None:
+            return app.exec()
+        loop = QEventLoop()
+        window.destroyed.connect(loop.quit)
+        loop.exec()
+        return 0
+    finally:
+        if server is not None:
+            server.stop()

@@ -1,0 +1,61 @@
+"""The app's log file, with every known secret scrubbed from every record.
+
+The API key is registered with `register_secret` as soon as the app holds it;
+the filter then replaces it (and its Basic-auth form) in each message,
+argument and traceback before anything is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from pathlib import Path
+
+_secrets: set[str] = set()
+_lock = threading.Lock()
+LOG_NAME = "close-viewer.log"
+
+
+def register_secret(secret: str) -> None:
+    if len(secret) < 4:  # too short to scrub without mangling ordinary text
+        return
+    with _lock:
+        _secrets.add(secret)
+        _secrets.add(base64.b64encode(f"{secret}:".encode()).decode("ascii"))
+
+
+def scrub(text: str) -> str:
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, "•••")
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def setup_logging(log_dir: Path) -> Path:
+    """Log to `log_dir/close-viewer.log` (and nothing to stderr); returns the file's path."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_NAME
+    root = logging.getLogger("close_viewer")
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler):
+            root.removeHandler(handler)
+            handler.close()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    return path

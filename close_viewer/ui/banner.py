@@ -1,0 +1,65 @@
+"""A non-modal message strip inside the window: errors with their remedy, or a notice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+
+
+class Banner(QFrame):
+    """Shows a title, a message and a hint. Signals: retry_requested(), dismissed()."""
+
+    retry_requested = Signal()
+    dismissed = Signal()
+
+    def __init__(self, kind: str = "error", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setProperty("kind", kind)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Error message" if kind == "error" else "Notice")
+        self._title = QLabel()
+        self._title.setObjectName("bannerTitle")
+        self._message = QLabel()
+        self._message.setObjectName("bannerMessage")
+        self._message.setWordWrap(True)
+        self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._retry = QPushButton("Try again")
+        self._retry.setAccessibleName("Try again")
+        self._retry.clicked.connect(self.retry_requested)
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.setAccessibleName("Dismiss message")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.dismiss)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self._title)
+        text.addWidget(self._message)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 8, 8)
+        row.addLayout(text, 1)
+        row.addWidget(self._retry, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    @property
+    def title(self) -> str:
+        return self._title.text()
+
+    @property
+    def message(self) -> str:
+        return self._message.text()
+
+    def show_message(self, title: str, message: str, hint: str = "", retry: bool = False) -> None:
+        self._title.setText(title)
+        self._message.setText(f"{message}\n{hint}".strip())
+        self._retry.setVisible(retry)
+        self.setAccessibleDescription(f"{title}. {message} {hint}".strip())
+        self.show()
+
+    def dismiss(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.dismissed.emit()

@@ -1,0 +1,184 @@
+"""Contact lookups off the GUI thread, with supersede and cancel.
+
+FetchWorker lives in its own QThread and owns one CloseClient (one
+requests.Session, reused across lookups). Fetcher is its GUI-side handle: each
+lookup gets an id and a CancelToken; starting a new lookup cancels the
+previous one (its socket is shut down, so the worker is free at once) and only
+the latest lookup's result is ever emitted.
+
+requests is imported in the worker thread on first use, never on the start path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from close_viewer.core.errors import CloseViewerError, FetchCancelled
+
+if TYPE_CHECKING:
+    from close_viewer.core.cancel import CancelToken
+    from close_viewer.core.client import CloseClient
+    from close_viewer.core.credentials import Credential
+
+
+@dataclass(frozen=True)
+class FetchJob:
+    job_id: int
+    base_url: str
+    contact_id: str
+    credential: Credential
+    fields: tuple[str, ...]
+    token: CancelToken
+
+
+class FetchWorker(QObject):
+    """Runs in the fetch thread.
+
+    Signals: succeeded(job_id, Contact), failed(job_id, CloseViewerError).
+    """
+
+    succeeded = Signal(int, object)
+    failed = Signal(int, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._client: CloseClient | None = None
+
+    @Slot()
+    def warm_up(self) -> None:
+        """Import the HTTP stack now, in this thread, so the first lookup does not pay for it."""
+        import close_viewer.core.client  # noqa: F401
+
+    @Slot(object)
+    def fetch(self, job: FetchJob) -> None:
+        if job.token.cancelled:
+            return
+        try:
+            client = self._client_for(job.base_url)
+            contact = client.fetch_contact(job.contact_id, job.credential, list(job.fields), job.token)
+        except FetchCancelled as exc:
+            self.failed.emit(job.job_id, exc)
+        except CloseViewerError as exc:
+            self.failed.emit(job.job_id, exc)
+        else:
+            self.succeeded.emit(job.job_id, contact)
+
+    @Slot()
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _client_for(self, base_url: str) -> CloseClient:
+        from close_viewer.core.client import CloseClient
+
+        if self._client is None or self._client.base_url != base_url.rstrip("/"):
+            if self._client is not None:
+                self._client.close()
+            self._client = CloseClient(base_url)
+        return self._client
+
+
+class Fetcher(QObject):
+    """GUI-side handle on the fetch thread.
+
+    Signals: started(contact_id), finished(Contact), failed(CloseViewerError),
+    cancelled(), busy_changed(bool).
+    """
+
+    started = Signal(str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    busy_changed = Signal(bool)
+
+    _submit = Signal(object)
+    _warm_up = Signal()
+    _close = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("fetch-thread")
+        self._worker = FetchWorker()
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._submit.connect(self._worker.fetch)
+        self._warm_up.connect(self._worker.warm_up)
+        self._close.connect(self._worker.close)
+        self._worker.succeeded.connect(self._on_succeeded)
+        self._worker.failed.connect(self._on_failed)
+        self._next_id = 0
+        self._current: FetchJob | None = None
+        self._running = False
+
+    @property
+    def busy(self) -> bool:
+        return self._current is not None
+
+    def start_thread(self) -> None:
+        if not self._running:
+            self._thread.start()
+            self._running = True
+            self._warm_up.emit()
+
+    def fetch(
+        self, base_url: str, contact_id: str, credential: Credential, fields: tuple[str, ...] = ()
+    ) -> int:
+        """Start a lookup, superseding any running one; returns its job id."""
+        from close_viewer.core.cancel import CancelToken
+
+        self.start_thread()
+        was_busy = self.busy
+        if self._current is not None:
+            self._current.token.cancel()
+        self._next_id += 1
+        job = FetchJob(self._next_id, base_url, contact_id, credential, fields, CancelToken())
+        self._current = job
+        self.started.emit(contact_id)
+        if not was_busy:
+            self.busy_changed.emit(True)
+        self._submit.emit(job)
+        return job.job_id
+
+    def cancel(self) -> bool:
+        """Abandon the running lookup; False if there was none."""
+        if self._current is None:
+            return False
+        self._current.token.cancel()
+        self._current = None
+        self.busy_changed.emit(False)
+        self.cancelled.emit()
+        return True
+
+    def shutdown(self) -> None:
+        """Cancel, stop the thread and wait for it: call before the app quits."""
+        if self._current is not None:
+            self._current.token.cancel()
+            self._current = None
+        if self._running:
+            self._close.emit()
+            self._thread.quit()
+            self._thread.wait()
+            self._running = False
+
+    def _take(self, job_id: int) -> bool:
+        """True if this result belongs to the lookup the user is waiting for."""
+        if self._current is None or self._current.job_id != job_id:
+            return False  # superseded or cancelled: drop it
+        self._current = None
+        self.busy_changed.emit(False)
+        return True
+
+    @Slot(int, object)
+    def _on_succeeded(self, job_id: int, contact: object) -> None:
+        if self._take(job_id):
+            self.finished.emit(contact)
+
+    @Slot(int, object)
+    def _on_failed(self, job_id: int, error: object) -> None:
+        if self._take(job_id):
+            self.failed.emit(error)

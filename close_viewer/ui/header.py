@@ -1,0 +1,170 @@
+"""The top of a contact: name, title, ids, lead link, local time, created/updated."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTime, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from close_viewer.core import formatting
+from close_viewer.core.model import Contact
+from close_viewer.ui.table_models import local_datetime
+
+LEAD_URL = "https://app.close.com/lead/{lead_id}/"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+class ContactHeader(QWidget):
+    """Shows one Contact's identity; the ids are selectable and the contact id has a Copy button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactHeader")
+        self.setAccessibleName("Contact details")
+        self.contact: Contact | None = None
+
+        self.name_label = QLabel()
+        self.name_label.setObjectName("contactName")
+        self.name_label.setWordWrap(True)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name_label.setAccessibleName("Contact name")
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("staleBadge")
+        self.stale_label.setAccessibleName("Out of date")
+        self.stale_label.hide()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("contactTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setAccessibleName("Job title")
+
+        self.id_label = self._value("Contact id")
+        copy = QToolButton()
+        copy.setText("Copy")
+        copy.setToolTip("Copy the contact id")
+        copy.setAccessibleName("Copy contact id")
+        copy.clicked.connect(self.copy_id)
+        self.lead_label = self._value("Lead")
+        self.lead_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.lead_label.setOpenExternalLinks(True)
+        self.org_label = self._value("Organization id")
+        self.timezone_label = self._value("Time zone")
+        self.created_label = self._value("Created")
+        self.updated_label = self._value("Updated")
+
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label, 1)
+        name_row.addWidget(self.stale_label, 0, Qt.AlignmentFlag.AlignTop)
+        id_row = QHBoxLayout()
+        id_row.setSpacing(6)
+        id_row.addWidget(self.id_label)
+        id_row.addWidget(copy)
+        id_row.addStretch(1)
+
+        left = QFormLayout()
+        left.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        left.addRow("Contact id:", id_row)
+        left.addRow("Lead:", self.lead_label)
+        left.addRow("Organization:", self.org_label)
+        right = QFormLayout()
+        right.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        right.addRow("Time zone:", self.timezone_label)
+        right.addRow("Created:", self.created_label)
+        right.addRow("Updated:", self.updated_label)
+        details = QHBoxLayout()
+        details.addLayout(left, 1)
+        details.addSpacing(24)
+        details.addLayout(right, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(name_row)
+        layout.addWidget(self.title_label)
+        layout.addSpacing(6)
+        layout.addLayout(details)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(30_000)
+        self._clock.timeout.connect(self._update_times)
+        self.show_placeholder()
+
+    def _value(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAccessibleName(name)
+        return label
+
+    def show_placeholder(self) -> None:
+        self.name_label.setText("No contact loaded")
+        self.title_label.setText("Paste a contact id or a Close contact link above and press Enter.")
+        for label in (self.id_label, self.lead_label, self.org_label, self.timezone_label):
+            label.setText("—")
+        self.created_label.setText("—")
+        self.updated_label.setText("—")
+
+    def set_contact(self, contact: Contact) -> None:
+        self.contact = contact
+        self.set_stale(None)
+        self.name_label.setText(contact.shown_name)
+        self.title_label.setText(contact.title or "")
+        self.title_label.setVisible(bool(contact.title))
+        self.id_label.setText(contact.id)
+        if contact.lead_id:
+            url = LEAD_URL.format(lead_id=contact.lead_id)
+            self.lead_label.setText(
+                f'<a href="{_escape(url)}">{_escape(contact.lead_id)}</a> (open in Close)'
+            )
+            self.lead_label.setToolTip(url)
+        else:
+            self.lead_label.setText("—")
+            self.lead_label.setToolTip("")
+        self.org_label.setText(contact.organization_id or "—")
+        self._update_times()
+        self._clock.start()
+
+    def set_stale(self, loaded_at: datetime | None) -> None:
+        """Mark what is shown as out of date (a refresh failed), or clear the mark."""
+        if loaded_at is None:
+            self.stale_label.hide()
+            return
+        qt = QDateTime.fromMSecsSinceEpoch(int(loaded_at.timestamp() * 1000))
+        shown = QLocale().toString(qt.time(), QLocale.FormatType.ShortFormat)
+        self.stale_label.setText(f"Not refreshed · as of {shown}")
+        self.stale_label.setToolTip("The last refresh failed: this is what Close sent earlier.")
+        self.stale_label.show()
+
+    def copy_id(self) -> None:
+        if self.contact is not None:
+            QGuiApplication.clipboard().setText(self.contact.id)
+
+    def _update_times(self) -> None:
+        contact = self.contact
+        if contact is None:
+            return
+        self.timezone_label.setText(self._timezone_text(contact))
+        self.created_label.setText(self._when(contact.date_created, contact.created_by))
+        self.updated_label.setText(self._when(contact.date_updated, contact.updated_by))
+
+    @staticmethod
+    def _timezone_text(contact: Contact) -> str:
+        if not contact.timezone:
+            return "—"
+        try:
+            now = datetime.now(ZoneInfo(contact.timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return contact.timezone
+        local = QLocale().toString(QTime(now.hour, now.minute), QLocale.FormatType.ShortFormat)
+        day = QLocale().dayName(now.isoweekday(), QLocale.FormatType.ShortFormat)
+        return f"{contact.timezone} · their time now {day} {local}"
+
+    @staticmethod
+    def _when(moment: datetime | None, who: str | None) -> str:
+        if moment is None:
+            return "—"
+        text = f"{local_datetime(moment)} ({formatting.relative(moment, datetime.now(timezone.utc))})"
+        return f"{text}\nby {who}" if who else text

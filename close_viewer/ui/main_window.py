@@ -1,0 +1,458 @@
+"""The main window: key and contact fields, the contact header, one tab per kind of row.
+
+All network and keychain work happens elsewhere (Fetcher, KeychainWorker);
+this module only wires their signals to widgets. It imports neither requests
+nor keyring, so the window can be on screen before either is loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from close_viewer import APP_NAME, __version__
+from close_viewer.core import errors
+from close_viewer.core.contact_ref import parse_contact_ref
+from close_viewer.core.credentials import ApiKey
+from close_viewer.core.model import Contact
+from close_viewer.logs import register_secret
+from close_viewer.ui.banner import Banner
+from close_viewer.ui.fetcher import Fetcher
+from close_viewer.ui.header import ContactHeader
+from close_viewer.ui.keychain_worker import KeychainWorker
+from close_viewer.ui.settings import AppSettings
+from close_viewer.ui.table_models import (
+    CallsModel,
+    EmailsModel,
+    LinkRow,
+    LinksModel,
+    PhonesModel,
+    RowTableModel,
+    SubscriptionsModel,
+)
+from close_viewer.ui.tables import ContactTableView
+
+log = logging.getLogger(__name__)
+
+RETRYABLE = (errors.NetworkError, errors.ServerError, errors.RateLimited, errors.BadResponse)
+
+
+@dataclass
+class StartOptions:
+    """How the window starts: where the key comes from, what to open first."""
+
+    base_url: str
+    contact: str = ""
+    fields: tuple[str, ...] = ()
+    session_key: str | None = None  # from CLOSE_API_KEY or --demo: used, never saved
+    session_key_source: str = ""
+    use_keychain: bool = True
+    extra_title: str = ""
+
+
+class MainWindow(QMainWindow):
+    """Signals: contact_shown(Contact), error_shown(CloseViewerError)."""
+
+    contact_shown = Signal(object)
+    error_shown = Signal(object)
+
+    def __init__(
+        self,
+        options: StartOptions,
+        settings: AppSettings | None = None,
+        keychain: KeychainWorker | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.settings = settings or AppSettings()
+        self.keychain = keychain or KeychainWorker(parent=self)
+        self.fetcher = Fetcher(self)
+        self.contact: Contact | None = None
+        self.loaded_at: datetime | None = None
+        self._last_contact_id = ""
+        self._saved_key: str | None = None
+        self._keychain_ok = options.use_keychain
+        self._fetch_started = 0.0
+
+        title = APP_NAME + (f" — {options.extra_title}" if options.extra_title else "")
+        self.setWindowTitle(title)
+        self.setObjectName("mainWindow")
+        self._build_inputs()
+        self._build_body()
+        self._build_actions()
+        self._connect()
+        self.resize(1100, 760)
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
+        self.contact_edit.setText(options.contact or self.settings.last_contact)
+        QTimer.singleShot(0, self._after_first_paint)
+
+    # --- building -------------------------------------------------------------------
+
+    def _build_inputs(self) -> None:
+        self.key_edit = QLineEdit()
+        self.key_edit.setObjectName("apiKeyEdit")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText("Paste your Close API key (Settings → Developer → API Keys)")
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setClearButtonEnabled(True)
+        self.key_edit.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        self.show_key = QToolButton()
+        self.show_key.setObjectName("showKeyButton")
+        self.show_key.setText("Show")
+        self.show_key.setCheckable(True)
+        self.show_key.setAccessibleName("Show API key")
+        self.show_key.setToolTip("Show or hide the API key")
+        self.remember = QCheckBox("Remember in system keychain")
+        self.remember.setObjectName("rememberKeyCheck")
+        self.remember.setAccessibleName("Remember API key in system keychain")
+        self.remember.setChecked(self.settings.remember_key and self.options.use_keychain)
+        self.remember.setEnabled(self.options.use_keychain)
+        if self.options.session_key_source:
+            self.remember.setToolTip(
+                f"The key comes from {self.options.session_key_source}: it is not saved."
+            )
+
+        self.contact_edit = QLineEdit()
+        self.contact_edit.setObjectName("contactEdit")
+        self.contact_edit.setPlaceholderText("Contact id (cont_…) or a Close contact link, then Enter")
+        self.contact_edit.setAccessibleName("Contact id or link")
+        self.contact_edit.setClearButtonEnabled(True)
+        self.fetch_button = QPushButton("Fetch")
+        self.fetch_button.setObjectName("fetchButton")
+        self.fetch_button.setAccessibleName("Fetch contact")
+        self.fetch_button.setDefault(True)
+        self.fetch_button.setMinimumWidth(90)
+
+        key_label = QLabel("&API key:")
+        key_label.setBuddy(self.key_edit)
+        contact_label = QLabel("&Contact:")
+        contact_label.setBuddy(self.contact_edit)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.addWidget(key_label, 0, 0)
+        grid.addWidget(self.key_edit, 0, 1)
+        grid.addWidget(self.show_key, 0, 2)
+        grid.addWidget(self.remember, 0, 3)
+        grid.addWidget(contact_label, 1, 0)
+        grid.addWidget(self.contact_edit, 1, 1, 1, 2)
+        grid.addWidget(self.fetch_button, 1, 3)
+        grid.setColumnStretch(1, 1)
+        self._inputs = grid
+
+    def _build_body(self) -> None:
+        self.error_banner = Banner("error")
+        self.error_banner.setObjectName("errorBanner")
+        self.notice_banner = Banner("notice")
+        self.notice_banner.setObjectName("noticeBanner")
+        self.header = ContactHeader()
+
+        self.emails_model = EmailsModel(self)
+        self.phones_model = PhonesModel(self)
+        self.calls_model = CallsModel(self)
+        self.subscriptions_model = SubscriptionsModel(self)
+        self.links_model = LinksModel(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("contactTabs")
+        self.tabs.setAccessibleName("Contact details tabs")
+        self.tabs.setDocumentMode(True)
+        self._tab_specs: list[tuple[str, RowTableModel]] = []
+        for name, object_name, model, empty in (
+            ("Emails", "emailsView", self.emails_model, "No email addresses"),
+            ("Phones", "phonesView", self.phones_model, "No phone numbers"),
+            ("Recent calls", "callsView", self.calls_model, "No recent calls"),
+            ("Subscriptions", "subscriptionsView", self.subscriptions_model, "Not in any sequence"),
+            ("Links", "linksView", self.links_model, "No URLs or integration links"),
+        ):
+            view = ContactTableView(model, empty)
+            view.setObjectName(object_name)
+            view.setAccessibleName(name)
+            self.tabs.addTab(view, name)
+            self._tab_specs.append((name, model))
+        self._update_tab_titles()
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("busyIndicator")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(140)
+        self.progress.setAccessibleName("Loading")
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.setSpacing(8)
+        layout.addLayout(self._inputs)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.notice_banner)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        QWidget.setTabOrder(self.key_edit, self.show_key)
+        QWidget.setTabOrder(self.show_key, self.remember)
+        QWidget.setTabOrder(self.remember, self.contact_edit)
+        QWidget.setTabOrder(self.contact_edit, self.fetch_button)
+        QWidget.setTabOrder(self.fetch_button, self.tabs)
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.refresh_action = QAction("&Refresh", self)
+        self.refresh_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.Refresh), QKeySequence("Ctrl+R")]
+        )
+        self.refresh_action.triggered.connect(self.refresh)
+        file_menu.addAction(self.refresh_action)
+        self.cancel_action = QAction("&Cancel lookup", self)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.triggered.connect(self.escape)
+        file_menu.addAction(self.cancel_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        focus = QAction("Go to &contact field", self)
+        focus.setShortcut(QKeySequence("Ctrl+L"))
+        focus.triggered.connect(self.focus_contact)
+        edit_menu.addAction(focus)
+        copy_id = QAction("Copy contact &id", self)
+        copy_id.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        copy_id.triggered.connect(self.header.copy_id)
+        edit_menu.addAction(copy_id)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for number, (name, _) in enumerate(self._tab_specs, start=1):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, n=number - 1: self.tabs.setCurrentIndex(n))
+            view_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(f"&About {APP_NAME}", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _connect(self) -> None:
+        self.show_key.toggled.connect(self._toggle_key_visible)
+        self.remember.toggled.connect(self._remember_toggled)
+        self.contact_edit.returnPressed.connect(self.fetch)
+        self.fetch_button.clicked.connect(self._fetch_button_clicked)
+        self.error_banner.retry_requested.connect(self.refresh)
+        self.fetcher.finished.connect(self._show_contact)
+        self.fetcher.failed.connect(self._show_error)
+        self.fetcher.cancelled.connect(lambda: self.statusBar().showMessage("Lookup cancelled.", 5000))
+        self.fetcher.busy_changed.connect(self._set_busy)
+        self.keychain.loaded.connect(self._key_loaded)
+        self.keychain.unavailable.connect(self._keychain_unavailable)
+        self.keychain.saved.connect(
+            lambda: self.statusBar().showMessage("API key saved in the system keychain.", 5000)
+        )
+
+    # --- start-up -------------------------------------------------------------------
+
+    def _after_first_paint(self) -> None:
+        """Everything that may be slow starts after the window is on screen."""
+        self.fetcher.start_thread()
+        if self.options.session_key:
+            self._set_key(self.options.session_key)
+            self._maybe_fetch_on_start()
+        elif self.options.use_keychain and self.remember.isChecked():
+            self.statusBar().showMessage("Reading the API key from the system keychain…")
+            self.keychain.load()
+        else:
+            self._maybe_fetch_on_start()
+        if not self.key_edit.text():
+            self.key_edit.setFocus()
+        else:
+            self.focus_contact()
+
+    def _set_key(self, key: str) -> None:
+        register_secret(key)
+        self.key_edit.setText(key)
+
+    def _key_loaded(self, key: object) -> None:
+        self.statusBar().clearMessage()
+        if isinstance(key, str) and key and not self.key_edit.text():
+            self._saved_key = key
+            self._set_key(key)
+            self.focus_contact()
+        self._maybe_fetch_on_start()
+
+    def _maybe_fetch_on_start(self) -> None:
+        if self.options.contact and self.key_edit.text().strip():
+            self.fetch()
+
+    def _keychain_unavailable(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        if self._keychain_ok:
+            self._keychain_ok = False
+            self.notice_banner.show_message("No system keychain", message)
+        self.remember.setEnabled(False)
+        self.remember.setToolTip(message)
+        self._maybe_fetch_on_start()
+
+    # --- actions --------------------------------------------------------------------
+
+    def focus_contact(self) -> None:
+        self.contact_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.contact_edit.selectAll()
+
+    def escape(self) -> None:
+        if not self.fetcher.cancel():
+            self.error_banner.dismiss()
+
+    def refresh(self) -> None:
+        if self._last_contact_id and not self.contact_edit.text().strip():
+            self.contact_edit.setText(self._last_contact_id)
+        self.fetch()
+
+    def _fetch_button_clicked(self) -> None:
+        if self.fetcher.busy:
+            self.fetcher.cancel()
+        else:
+            self.fetch()
+
+    def fetch(self) -> None:
+        """Look up what the contact field holds; supersedes a lookup already running."""
+        key = self.key_edit.text().strip()
+        try:
+            contact_id = parse_contact_ref(self.contact_edit.text())
+        except errors.InvalidContactInput as exc:
+            self._show_error(exc)
+            self.contact_edit.setFocus()
+            return
+        if not key:
+            self._show_error(
+                errors.AuthenticationFailed(
+                    "There is no API key yet.",
+                    "Paste your Close API key in the API key field (Close: Settings → Developer → API Keys).",
+                )
+            )
+            self.key_edit.setFocus()
+            return
+        register_secret(key)
+        self._last_contact_id = contact_id
+        self._fetch_started = time.perf_counter()
+        self.statusBar().showMessage(f"Looking up {contact_id}…")
+        self.fetcher.fetch(self.options.base_url, contact_id, ApiKey(key), self.options.fields)
+
+    # --- results --------------------------------------------------------------------
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.fetch_button.setText("Cancel" if busy else "Fetch")
+        self.fetch_button.setAccessibleName("Cancel lookup" if busy else "Fetch contact")
+        self.fetch_button.setToolTip("Cancel the lookup (Esc)" if busy else "Look up the contact (Enter)")
+
+    def _show_contact(self, contact: Contact) -> None:
+        self.contact = contact
+        self.loaded_at = datetime.now(timezone.utc)
+        self.error_banner.dismiss()
+        self.header.set_contact(contact)
+        self.emails_model.set_rows(contact.emails)
+        self.phones_model.set_rows(contact.phones)
+        self.calls_model.set_rows(contact.recent_calls)
+        self.subscriptions_model.set_rows(contact.subscriptions)
+        links = [LinkRow.from_url(u) for u in contact.urls]
+        links += [LinkRow.from_integration(link) for link in contact.integration_links]
+        self.links_model.set_rows(links)
+        self._update_tab_titles()
+        elapsed = time.perf_counter() - self._fetch_started
+        self.statusBar().showMessage(f"Loaded {contact.shown_name} in {elapsed:.2f} s.", 8000)
+        self.settings.last_contact = contact.id
+        self._remember_key_after_success()
+        log.info("Loaded contact %s in %.3f s", contact.id, elapsed)
+        self.contact_shown.emit(contact)
+
+    def _show_error(self, error: errors.CloseViewerError) -> None:
+        self.statusBar().clearMessage()
+        retry = isinstance(error, RETRYABLE) and bool(self._last_contact_id)
+        message, hint = error.message, error.hint
+        if self.contact is not None and not isinstance(error, errors.InvalidContactInput):
+            self.header.set_stale(self.loaded_at)
+            hint = f"{hint} Still showing {self.contact.shown_name} as loaded earlier.".strip()
+        self.error_banner.show_message(error.title, message, hint, retry=retry)
+        if isinstance(error, errors.AuthenticationFailed):
+            self.key_edit.setFocus()
+        log.info("Lookup failed: %s: %s", type(error).__name__, error.message)
+        self.error_shown.emit(error)
+
+    def _update_tab_titles(self) -> None:
+        for index, (name, model) in enumerate(self._tab_specs):
+            count = model.rowCount()
+            self.tabs.setTabText(index, f"{name} ({QLocale().toString(count)})")
+
+    # --- key ------------------------------------------------------------------------
+
+    def _toggle_key_visible(self, visible: bool) -> None:
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password)
+        self.show_key.setText("Hide" if visible else "Show")
+        self.show_key.setAccessibleName("Hide API key" if visible else "Show API key")
+
+    def _remember_toggled(self, checked: bool) -> None:
+        if not self.options.use_keychain:
+            return
+        self.settings.remember_key = checked
+        if checked:
+            self._remember_key_after_success()
+        else:
+            self._saved_key = None
+            self.keychain.forget()
+            self.statusBar().showMessage("API key removed from the system keychain.", 5000)
+
+    def _remember_key_after_success(self) -> None:
+        """Save the key only once Close has accepted it, and only when it changed."""
+        key = self.key_edit.text().strip()
+        if (
+            self.options.use_keychain
+            and self._keychain_ok
+            and self.remember.isChecked()
+            and self.contact is not None
+            and key
+            and key != self._saved_key
+        ):
+            self._saved_key = key
+            self.keychain.save(key)
+
+    # --- closing --------------------------------------------------------------------
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>Look up one Close CRM contact.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        self.fetcher.shutdown()
+        self.keychain.close()
+        super().closeEvent(event)

@@ -1,0 +1,57 @@
+"""What the app remembers between runs (QSettings): never the API key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+class AppSettings:
+    """Window geometry, last contact, base URL and whether to use the keychain."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store if store is not None else QSettings()
+
+    @property
+    def path(self) -> str:
+        return self.store.fileName()
+
+    def _get_str(self, key: str) -> str:
+        value = self.store.value(key, "")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self.store.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self.store.setValue("window/geometry", value)
+
+    @property
+    def last_contact(self) -> str:
+        return self._get_str("lookup/last_contact")
+
+    @last_contact.setter
+    def last_contact(self, value: str) -> None:
+        self.store.setValue("lookup/last_contact", value)
+
+    @property
+    def base_url(self) -> str:
+        return self._get_str("api/base_url")
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        self.store.setValue("api/base_url", value)
+
+    @property
+    def remember_key(self) -> bool:
+        value = self.store.value("api/remember_key_in_keychain", True)
+        return value not in (False, "false", "0", 0)
+
+    @remember_key.setter
+    def remember_key(self, value: bool) -> None:
+        self.store.setValue("api/remember_key_in_keychain", bool(value))
+
+    def sync(self) -> None:
+        self.store.sync()

@@ -1,0 +1,271 @@
+"""One table model per kind of row: emails, phones, recent calls, subscriptions, links.
+
+Each model holds the contact's tuple of rows and formats a cell only when a
+view asks for it, so a contact with 10,000 calls costs one reset, not 10,000
+inserts. Sorting sorts the row list by real values (datetimes, seconds), not
+by display text. Column -1 means the order Close sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from close_viewer.core import formatting
+from close_viewer.core.model import ContactUrl, IntegrationLink
+from close_viewer.ui.badges import badge_text
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Role(IntEnum):
+    ROW = Qt.ItemDataRole.UserRole + 1  # the row object itself
+    SORT = Qt.ItemDataRole.UserRole + 2  # a comparable value
+    BADGE = Qt.ItemDataRole.UserRole + 3  # (kind, raw value) for StatusBadgeDelegate
+    LINK = Qt.ItemDataRole.UserRole + 4  # a URL to open
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """A datetime in the user's time zone: localised month name and time format."""
+    if moment is None:
+        return ""
+    qt = QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
+    locale = QLocale()
+    date = locale.toString(qt.date(), "d MMM yyyy")
+    return f"{date}, {locale.toString(qt.time(), QLocale.FormatType.ShortFormat)}"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    display: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    badge: str | None = None  # badge kind: the cell is painted as a status pill
+    badge_value: Callable[[Any], str | None] | None = None
+    link: Callable[[Any], str] | None = None
+    width: int = 14  # initial width, in average characters
+
+
+class RowTableModel(QAbstractTableModel):
+    """A read-only table of one kind of row; subclasses list their COLUMNS."""
+
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    NOUN: ClassVar[str] = "items"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._original: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Replace every row at once (one reset, whatever the count)."""
+        self.beginResetModel()
+        self._original = list(rows)
+        self._rows = list(self._original)
+        self.endResetModel()
+
+    def row_object(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+        if horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section].title
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.COLUMNS):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return column.display(row)
+        if role == Role.ROW:
+            return row
+        if role == Role.SORT:
+            return (column.sort or column.display)(row)
+        if role == Role.BADGE and column.badge:
+            value = (column.badge_value or column.display)(row)
+            return (column.badge, value) if value else None
+        if role == Role.LINK and column.link:
+            return column.link(row) or None
+        if role == Qt.ItemDataRole.ForegroundRole and column.link and column.link(row):
+            from PySide6.QtGui import QGuiApplication, QPalette
+
+            return QGuiApplication.palette().color(QPalette.ColorRole.Link)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_rows = [self._rows[i.row()] if i.row() < len(self._rows) else None for i in old]
+        if 0 <= column < len(self.COLUMNS):
+            key = self.COLUMNS[column].sort or self.COLUMNS[column].display
+            # Missing values sort last whichever the direction.
+            present = [r for r in self._original if key(r) is not None]
+            missing = [r for r in self._original if key(r) is None]
+            present.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+            self._rows = present + missing
+        else:
+            self._rows = list(self._original)
+        if old:
+            where = {id(r): n for n, r in enumerate(self._rows)}
+            new = [
+                self.index(where.get(id(r), 0), i.column()) if r is not None else QModelIndex()
+                for r, i in zip(old_rows, old, strict=True)
+            ]
+            self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+
+def _lower(text: str | None) -> str | None:
+    return text.lower() if text else None
+
+
+class EmailsModel(RowTableModel):
+    NOUN = "email addresses"
+    COLUMNS = (
+        Column("Email address", lambda e: e.email, lambda e: e.email.lower(), width=34),
+        Column("Type", lambda e: e.type, lambda e: _lower(e.type), width=10),
+        Column(
+            "Status",
+            lambda e: "Unsubscribed" if e.is_unsubscribed else "",
+            lambda e: e.is_unsubscribed,
+            badge="email",
+            badge_value=lambda e: "unsubscribed" if e.is_unsubscribed else None,
+            width=14,
+        ),
+    )
+
+
+class PhonesModel(RowTableModel):
+    NOUN = "phone numbers"
+    COLUMNS = (
+        Column("Number", lambda p: p.display, lambda p: p.phone, width=20),
+        Column("Type", lambda p: p.type, lambda p: _lower(p.type), width=10),
+        Column("Country", lambda p: p.country or "", lambda p: p.country, width=8),
+        Column(
+            "SMS",
+            lambda p: "SMS blocked" if p.outbound_sms_blocked else "",
+            lambda p: p.outbound_sms_blocked,
+            badge="sms",
+            badge_value=lambda p: "blocked" if p.outbound_sms_blocked else None,
+            width=16,
+        ),
+        Column("Time zones", lambda p: ", ".join(p.tz_ids), lambda p: ", ".join(p.tz_ids) or None, width=28),
+    )
+
+
+class CallsModel(RowTableModel):
+    NOUN = "recent calls"
+    COLUMNS = (
+        Column(
+            "Finished", lambda c: local_datetime(c.finish_timestamp), lambda c: c.finish_timestamp, width=18
+        ),
+        Column("Duration", lambda c: formatting.duration(c.duration), lambda c: c.duration, width=9),
+        Column(
+            "Status",
+            lambda c: badge_text("call", c.status),
+            lambda c: c.status or None,
+            badge="call",
+            badge_value=lambda c: c.status,
+            width=16,
+        ),
+        Column("Dialer", lambda c: c.dialer_id or "", lambda c: c.dialer_id, width=22),
+        Column("Call id", lambda c: c.id, width=24),
+    )
+
+
+class SubscriptionsModel(RowTableModel):
+    NOUN = "sequence subscriptions"
+    COLUMNS = (
+        Column("Sequence", lambda s: s.sequence_name, lambda s: s.sequence_name.lower() or None, width=26),
+        Column(
+            "Sequence status",
+            lambda s: badge_text("sequence", s.sequence_status),
+            lambda s: s.sequence_status or None,
+            badge="sequence",
+            badge_value=lambda s: s.sequence_status,
+            width=16,
+        ),
+        Column(
+            "Subscription",
+            lambda s: badge_text("subscription", s.subscription_status),
+            lambda s: s.subscription_status or None,
+            badge="subscription",
+            badge_value=lambda s: s.subscription_status,
+            width=16,
+        ),
+        Column(
+            "Reason",
+            lambda s: formatting.humanize(s.subscription_status_reason),
+            lambda s: s.subscription_status_reason,
+            width=26,
+        ),
+        Column("Started", lambda s: local_datetime(s.start_date), lambda s: s.start_date, width=18),
+        Column("Contact email", lambda s: s.contact_email or "", lambda s: _lower(s.contact_email), width=26),
+        Column("Created", lambda s: local_datetime(s.date_created), lambda s: s.date_created, width=18),
+    )
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """A URL or an integration link, as one row of the Links tab."""
+
+    label: str
+    kind: str
+    url: str
+
+    @classmethod
+    def from_url(cls, url: ContactUrl) -> LinkRow:
+        return cls(url.url, formatting.humanize(url.type) or "URL", url.url)
+
+    @classmethod
+    def from_integration(cls, link: IntegrationLink) -> LinkRow:
+        return cls(link.name or link.url, "Integration", link.url)
+
+
+def _safe_url(url: str) -> str:
+    return url if url.lower().startswith(("https://", "http://", "mailto:")) else ""
+
+
+class LinksModel(RowTableModel):
+    NOUN = "links"
+    COLUMNS = (
+        Column(
+            "Link", lambda r: r.label, lambda r: r.label.lower(), link=lambda r: _safe_url(r.url), width=40
+        ),
+        Column("Kind", lambda r: r.kind, lambda r: r.kind.lower(), width=12),
+        Column(
+            "Address", lambda r: r.url, lambda r: r.url.lower(), link=lambda r: _safe_url(r.url), width=50
+        ),
+    )

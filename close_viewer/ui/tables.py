@@ -1,0 +1,84 @@
+"""The table view every tab uses: empty-state text, copy, links that open on click."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from close_viewer.ui.badges import StatusBadgeDelegate
+from close_viewer.ui.table_models import Role, RowTableModel
+
+
+class ContactTableView(QTableView):
+    """A sortable, read-only view of one RowTableModel."""
+
+    def __init__(self, model: RowTableModel, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty_text = empty_text
+        self.setModel(model)
+        self.setItemDelegate(StatusBadgeDelegate(Role.BADGE, self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().hide()
+        # Fixed row height: no per-row measuring, so 10,000 rows cost nothing to lay out.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(QFontMetrics(self.font()).height() + 12)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # Close's own order until asked
+        header.setSortIndicatorClearable(True)
+        self.setSortingEnabled(True)
+        char = QFontMetrics(self.font()).averageCharWidth()
+        for column, spec in enumerate(model.COLUMNS):
+            self.setColumnWidth(
+                column, max(spec.width * char + 16, header.sectionSizeFromContents(column).width())
+            )
+        self.clicked.connect(self._open_link)
+
+    def _open_link(self, index: QModelIndex) -> None:
+        url = index.data(Role.LINK)
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+
+    def selected_text(self) -> str:
+        """Selected rows as tab-separated text, in view order."""
+        model = self.model()
+        rows = sorted({i.row() for i in self.selectionModel().selectedIndexes()})
+        return "\n".join(
+            "\t".join(str(model.index(r, c).data() or "") for c in range(model.columnCount())) for r in rows
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            text = self.selected_text()
+            if text:
+                QGuiApplication.clipboard().setText(text)
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._open_link(self.currentIndex())
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.model().rowCount() == 0 and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(
+                self.palette().color(self.palette().ColorGroup.Disabled, self.palette().ColorRole.Text)
+            )
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            painter.end()
