@@ -12,7 +12,7 @@ requests is imported in the worker thread on first use, never on the start path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -43,9 +43,10 @@ class FetchWorker(QObject):
     succeeded = Signal(int, object)
     failed = Signal(int, object)
 
-    def __init__(self) -> None:
+    def __init__(self, client_options: dict[str, Any] | None = None) -> None:
         super().__init__()
         self._client: CloseClient | None = None
+        self._client_options = client_options or {}
 
     @Slot()
     def warm_up(self) -> None:
@@ -78,7 +79,7 @@ class FetchWorker(QObject):
         if self._client is None or self._client.base_url != base_url.rstrip("/"):
             if self._client is not None:
                 self._client.close()
-            self._client = CloseClient(base_url)
+            self._client = CloseClient(base_url, **self._client_options)
         return self._client
 
 
@@ -99,11 +100,12 @@ class Fetcher(QObject):
     _warm_up = Signal()
     _close = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, client_options: dict[str, Any] | None = None) -> None:
+        """`client_options` go to CloseClient (e.g. timeout), for tests and tuning."""
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("fetch-thread")
-        self._worker = FetchWorker()
+        self._worker = FetchWorker(client_options)
         self._worker.moveToThread(self._thread)
         self._thread.finished.connect(self._worker.deleteLater)
         self._submit.connect(self._worker.fetch)

@@ -80,13 +80,15 @@ class MainWindow(QMainWindow):
         options: StartOptions,
         settings: AppSettings | None = None,
         keychain: KeychainWorker | None = None,
+        fetcher: Fetcher | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.options = options
         self.settings = settings or AppSettings()
         self.keychain = keychain or KeychainWorker(parent=self)
-        self.fetcher = Fetcher(self)
+        self.fetcher = fetcher or Fetcher()
+        self.fetcher.setParent(self)
         self.contact: Contact | None = None
         self.loaded_at: datetime | None = None
         self._last_contact_id = ""

@@ -208,7 +208,7 @@ class CallsModel(RowTableModel):
 class SubscriptionsModel(RowTableModel):
     NOUN = "sequence subscriptions"
     COLUMNS = (
-        Column("Sequence", lambda s: s.sequence_name, lambda s: s.sequence_name.lower() or None, width=26),
+        Column("Sequence", lambda s: s.sequence_name, lambda s: s.sequence_name.lower() or None, width=30),
         Column(
             "Sequence status",
             lambda s: badge_text("sequence", s.sequence_status),

@@ -1,0 +1,139 @@
+"""The app as a process: start-up imports, command line, closing mid-lookup."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, tmp_path: Path, env: dict[str, str] | None = None, timeout: float = 60):
+    environ = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+    environ.pop("CLOSE_API_KEY", None) if env is None or "CLOSE_API_KEY" not in env else None
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=timeout,
+        cwd=tmp_path,
+    )
+
+
+def test_window_module_does_not_import_network_or_keychain(tmp_path: Path) -> None:
+    result = run_python(
+        """
+        import sys
+        import close_viewer.app, close_viewer.ui.main_window
+        heavy = sorted(m for m in ("requests", "urllib3", "keyring", "http.server") if m in sys.modules)
+        print("heavy:", heavy)
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "heavy: []" in result.stdout
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run_python("import close_viewer, sys; sys.exit(close_viewer.main(['--version']))", tmp_path)
+    assert result.returncode == 0
+    assert "Close Contact Viewer 0.1.0" in result.stdout
+
+
+def test_plain_http_base_url_is_refused(tmp_path: Path) -> None:
+    result = run_python(
+        "import close_viewer, sys; sys.exit(close_viewer.main(['--base-url', 'http://api.close.com/api/v1']))",
+        tmp_path,
+    )
+    assert result.returncode == 2
+    assert "unencrypted" in result.stderr
+
+
+CLOSE_WHILE_FETCHING = """
+    import os, sys
+    from PySide6.QtCore import QTimer
+    import close_viewer
+    from close_viewer.ui import main_window
+
+    original_show = main_window.MainWindow.show
+
+    def show(self):
+        original_show(self)
+
+        def close_when_told():
+            # The test creates close-now once the server holds the request.
+            if self.fetcher.busy and os.path.exists("close-now"):
+                print("closing while fetching", flush=True)
+                self.close()
+            else:
+                QTimer.singleShot(10, close_when_told)
+
+        QTimer.singleShot(0, close_when_told)
+
+    main_window.MainWindow.show = show
+    sys.exit(close_viewer.main(sys.argv[1:]))
+"""
+
+
+def test_close_while_fetching_exits_cleanly(tmp_path: Path) -> None:
+    # The server holds every answer back for 60 s: the app must not wait for it.
+    with DemoServer(latency=60) as server:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(CLOSE_WHILE_FETCHING),
+                "--base-url",
+                server.base_url,
+                DEMO_CONTACT_ID,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env={
+                **os.environ,
+                "QT_QPA_PLATFORM": "offscreen",
+                "HOME": str(tmp_path),
+                "XDG_CONFIG_HOME": str(tmp_path / "config"),
+                "XDG_DATA_HOME": str(tmp_path / "data"),
+                "PYTHONPATH": str(ROOT),
+                "CLOSE_API_KEY": DEMO_API_KEY,
+            },
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not server.seen and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.02)  # waiting for the request to arrive, not measuring anything
+            assert server.seen and server.seen[0].path.endswith(f"/{DEMO_CONTACT_ID}/")
+            (tmp_path / "close-now").touch()
+            out, err = process.communicate(timeout=30)  # a hang guard, not a speed check
+        finally:
+            process.kill()
+    assert "closing while fetching" in out
+    assert process.returncode == 0, err
+    assert "QThread" not in err
+    assert "Traceback" not in err
+    assert DEMO_API_KEY not in out + err
+    logs = list((tmp_path / "data").rglob("*.log"))
+    assert logs, "the app writes a log file under the user's data dir"
+    for log in logs:
+        assert DEMO_API_KEY not in log.read_text(encoding="utf-8")
+    for settings in (tmp_path / "config").rglob("*"):
+        if settings.is_file():
+            assert DEMO_API_KEY not in settings.read_text(encoding="utf-8", errors="replace")
