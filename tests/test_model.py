@@ -200,3 +200,20 @@ def test_any_json_parses_or_raises_the_typed_error(data: object) -> None:
         assert exc.message
     else:
         assert isinstance(result, Contact)
+
+
+def test_fast_path_builds_exactly_what_the_checking_path_builds() -> None:
+    for data in load_samples().values():
+        assert parse_contact(data) == parse_contact(data, fast=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(contact_like)
+def test_fast_and_checking_paths_agree_on_any_json(data: object) -> None:
+    outcomes = []
+    for fast in (True, False):
+        try:
+            outcomes.append(parse_contact(data, fast=fast))
+        except ContactParseError as exc:
+            outcomes.append(exc.path)
+    assert outcomes[0] == outcomes[1]

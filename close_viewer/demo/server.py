@@ -24,6 +24,7 @@ DEMO_API_KEY = "demo-key-not-a-secret"
 DEMO_OAUTH_TOKEN = "demo-oauth-token"
 DEMO_CONTACT_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
 API_PREFIX = "/api/v1"
+STATS_PATH = "/_demo/stats"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         seen = self._record()
+        if seen.path == STATS_PATH:  # for benchmarks in another process: no contact data, no auth
+            with self.server.lock:
+                stats = {"connections": self.server.connections, "requests": len(self.server.seen)}
+            self._json(200, stats)
+            return
         if self.server.latency:
             self.server.stopping.wait(self.server.latency)
         prefix = f"{API_PREFIX}/contact/"
