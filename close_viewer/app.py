@@ -1,24 +1,21 @@
-"""Command line, QApplication, demo mode, crash handling: what `close-viewer` runs.
+"""Command line, QApplication, demo mode: what `close-viewer` runs.
 
-Kept light on purpose: neither requests nor keyring is imported before the
-window is on screen (they load in worker threads afterwards).
+Kept light on purpose: only what the first frame needs is imported before the
+window is on screen. requests and keyring load in worker threads afterwards;
+logging, the crash handler and the window icon are set up right after the
+first paint.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
 
 from close_viewer import APP_ID, APP_NAME, APP_SLUG, ORG_NAME, __version__
 from close_viewer.core.config import API_KEY_ENV, resolve_base_url
 from close_viewer.core.errors import InvalidBaseUrl
-
-log = logging.getLogger("close_viewer")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -40,34 +37,24 @@ def data_dir() -> Path:
     return Path(location or Path.home() / f".{APP_SLUG}")
 
 
-def install_crash_handler(log_path: Path) -> None:
-    """Unexpected exceptions: log them (secrets scrubbed) and show a crash dialog."""
+def _after_start() -> None:
+    """Set-up the first frame does not need."""
+    from PySide6.QtGui import QGuiApplication, QIcon
 
-    def handle(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        log.error("Unexpected error", exc_info=(kind, value, tb))
-        from PySide6.QtWidgets import QApplication, QMessageBox
+    from close_viewer.logs import info, setup_logging
+    from close_viewer.resources import resource_path
+    from close_viewer.ui.crash import install_crash_handler
 
-        from close_viewer.logs import scrub
-
-        if QApplication.instance() is None:
-            sys.stderr.write(scrub("".join(traceback.format_exception_only(kind, value))))
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, f"{APP_NAME} hit a problem", "Something unexpected went wrong."
-        )
-        box.setInformativeText(
-            f"The app may keep working, but if it misbehaves, restart it. Details were written to {log_path}."
-        )
-        box.setDetailedText(scrub("".join(traceback.format_exception_only(kind, value))))
-        box.exec()
-
-    sys.excepthook = handle
+    log_path = setup_logging(data_dir())
+    install_crash_handler(log_path)
+    QGuiApplication.setWindowIcon(QIcon(str(resource_path("icons", "close-viewer.svg"))))
+    info("Started %s %s", APP_NAME, __version__)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
-    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     QCoreApplication.setOrganizationName(ORG_NAME)
@@ -83,17 +70,11 @@ def main(argv: list[str] | None = None) -> int:
 
         force_color_scheme(app, scheme)
 
-    from close_viewer.logs import setup_logging
     from close_viewer.resources import resource_path
     from close_viewer.ui.main_window import MainWindow, StartOptions
+    from close_viewer.ui.startup import after_first_paint
 
-    log_path = setup_logging(data_dir())
-    install_crash_handler(log_path)
-    app.setWindowIcon(QIcon(str(resource_path("icons", "close-viewer.svg"))))
-    style = resource_path("style.qss")
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     server = None
     try:
@@ -125,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(options)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    after_first_paint(window, _after_start)
     window.show()
-    log.info("Started %s %s (base URL %s)", APP_NAME, __version__, options.base_url)
     try:
         if existing is None:
             return app.exec()

@@ -2,19 +2,21 @@
 
 The API key is registered with `register_secret` as soon as the app holds it;
 the filter then replaces it (and its Basic-auth form) in each message,
-argument and traceback before anything is written.
+argument and traceback before anything is written. `logging` itself is
+imported only when the log is set up, after the window is on screen.
 """
 
 from __future__ import annotations
 
 import base64
-import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
 LOG_NAME = "close-viewer.log"
+LOGGER = "close_viewer"
 
 
 def register_secret(secret: str) -> None:
@@ -33,21 +35,31 @@ def scrub(text: str) -> str:
     return text
 
 
-class RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = scrub(record.getMessage())
-        record.args = None
-        if record.exc_info:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
+def info(message: str, *args: Any) -> None:
+    """Log at INFO if logging is set up (it is imported by setup_logging only)."""
+    import sys
+
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.getLogger(LOGGER).info(message, *args)
 
 
 def setup_logging(log_dir: Path) -> Path:
     """Log to `log_dir/close-viewer.log` (and nothing to stderr); returns the file's path."""
+    import logging
+
+    class RedactingFilter(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.msg = scrub(record.getMessage())
+            record.args = None
+            if record.exc_info:
+                record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+                record.exc_info = None
+            return True
+
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_NAME
-    root = logging.getLogger("close_viewer")
+    root = logging.getLogger(LOGGER)
     for handler in list(root.handlers):
         if isinstance(handler, logging.FileHandler):
             root.removeHandler(handler)

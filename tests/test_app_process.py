@@ -77,7 +77,7 @@ CLOSE_WHILE_FETCHING = """
 
         def close_when_told():
             # The test creates close-now once the server holds the request.
-            if self.fetcher.busy and os.path.exists("close-now"):
+            if self.is_ready and self.fetcher.busy and os.path.exists("close-now"):
                 print("closing while fetching", flush=True)
                 self.close()
             else:

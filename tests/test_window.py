@@ -51,6 +51,7 @@ def make_window(qtbot: QtBot, demo_server: DemoServer, settings_path: Path, log_
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.is_ready)
         if key:
             qtbot.waitUntil(lambda: window.key_edit.text() == key)
         return window

@@ -16,52 +16,11 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from close_viewer.core.errors import ContactParseError
-
-# Known enum values (the spec's); anything else is kept as its raw string.
-CALL_STATUSES = (
-    "created",
-    "in-progress",
-    "completed",
-    "cancel",
-    "no-answer",
-    "busy",
-    "failed",
-    "timeout",
-)
-SEQUENCE_STATUSES = ("active", "paused", "draft")
-SUBSCRIPTION_STATUSES = ("active", "paused", "finished", "goal", "error")
-STATUS_REASONS = (
-    "manual",
-    "pending-call-timed-out",
-    "bulk-action",
-    "rate-limited",
-    "sequence-deleted",
-    "workflow-paused",
-    "filter-not-matched",
-    "reply-received",
-    "call-answered",
-    "meeting-booked",
-    "lead-status-changed",
-    "outcome-met",
-    "account-invalid",
-    "account-failures",
-    "sending-throttled-too-long",
-    "membership-inactive",
-    "send-as-error",
-    "email-bounced",
-    "call-failed",
-    "sms-failed",
-    "no-user-phone",
-    "billing-error",
-    "assignment-field-invalid",
-    "lead-status-field-invalid",
-    "assignees-missing",
-    "run-as-disabled",
-    "lead-not-visible",
-    "internal-error",
-    "field-mapping-error",
-    "filter-config-invalid",
-    "email-ai-generation-failed",
+from close_viewer.core.statuses import (  # noqa: F401  (re-exported)
+    CALL_STATUSES,
+    SEQUENCE_STATUSES,
+    STATUS_REASONS,
+    SUBSCRIPTION_STATUSES,
 )
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})

@@ -6,6 +6,7 @@ Prints its base URL on the first line, then serves until stdin closes or Ctrl+C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from close_viewer.demo.server import DEMO_API_KEY, DemoServer
@@ -19,10 +20,8 @@ def main() -> None:
     with DemoServer(port=args.port, latency=args.latency) as server:
         print(server.base_url, flush=True)
         print(f"demo API key: {DEMO_API_KEY}", file=sys.stderr, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             sys.stdin.read()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from close_viewer.core.formatting import humanize
-from close_viewer.core.model import CALL_STATUSES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES
+from close_viewer.core.statuses import CALL_STATUSES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES
 
 GOOD, INFO, WARN, BAD, MUTED, NEUTRAL = "good", "info", "warn", "bad", "muted", "neutral"
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from close_viewer.core import formatting
-from close_viewer.core.model import Contact
-from close_viewer.ui.table_models import local_datetime
+from close_viewer.ui.dates import local_datetime
+
+if TYPE_CHECKING:
+    from close_viewer.core.model import Contact
 
 LEAD_URL = "https://app.close.com/lead/{lead_id}/"
 
@@ -154,6 +156,8 @@ class ContactHeader(QWidget):
     def _timezone_text(contact: Contact) -> str:
         if not contact.timezone:
             return "—"
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             now = datetime.now(ZoneInfo(contact.timezone))
         except (ZoneInfoNotFoundError, ValueError):

@@ -7,20 +7,19 @@ nor keyring, so the window can be on screen before either is loaded.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -29,29 +28,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from close_viewer import APP_NAME, __version__
+from close_viewer import APP_NAME, logs
 from close_viewer.core import errors
 from close_viewer.core.contact_ref import parse_contact_ref
 from close_viewer.core.credentials import ApiKey
-from close_viewer.core.model import Contact
 from close_viewer.logs import register_secret
 from close_viewer.ui.banner import Banner
-from close_viewer.ui.fetcher import Fetcher
 from close_viewer.ui.header import ContactHeader
-from close_viewer.ui.keychain_worker import KeychainWorker
 from close_viewer.ui.settings import AppSettings
-from close_viewer.ui.table_models import (
-    CallsModel,
-    EmailsModel,
-    LinkRow,
-    LinksModel,
-    PhonesModel,
-    RowTableModel,
-    SubscriptionsModel,
-)
-from close_viewer.ui.tables import ContactTableView
+from close_viewer.ui.startup import after_first_paint
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from close_viewer.core.model import Contact
+    from close_viewer.ui.fetcher import Fetcher
+    from close_viewer.ui.keychain_worker import KeychainWorker
+    from close_viewer.ui.table_models import RowTableModel
+
+TABS = (  # title, view objectName, text when empty
+    ("Emails", "emailsView", "No email addresses"),
+    ("Phones", "phonesView", "No phone numbers"),
+    ("Recent calls", "callsView", "No recent calls"),
+    ("Subscriptions", "subscriptionsView", "Not in any sequence"),
+    ("Links", "linksView", "No URLs or integration links"),
+)
 
 RETRYABLE = (errors.NetworkError, errors.ServerError, errors.RateLimited, errors.BadResponse)
 
@@ -70,8 +69,14 @@ class StartOptions:
 
 
 class MainWindow(QMainWindow):
-    """Signals: contact_shown(Contact), error_shown(CloseViewerError)."""
+    """The window. It is built in two steps: what the first frame shows (inputs, header,
+    tab bar), then, right after the first paint, the tables, the menus' actions and the
+    workers. `ready` is emitted once the second step is done.
 
+    Signals: ready(), contact_shown(Contact), error_shown(CloseViewerError).
+    """
+
+    ready = Signal()
     contact_shown = Signal(object)
     error_shown = Signal(object)
 
@@ -86,9 +91,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.options = options
         self.settings = settings or AppSettings()
-        self.keychain = keychain or KeychainWorker(parent=self)
-        self.fetcher = fetcher or Fetcher()
-        self.fetcher.setParent(self)
+        self._given_keychain = keychain
+        self._given_fetcher = fetcher
+        self.is_ready = False
+        self._pending_fetch = False
         self.contact: Contact | None = None
         self.loaded_at: datetime | None = None
         self._last_contact_id = ""
@@ -100,14 +106,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.setObjectName("mainWindow")
         self._build_inputs()
-        self._build_body()
-        self._build_actions()
-        self._connect()
+        self._build_frame()
+        self.show_key.toggled.connect(self._toggle_key_visible)
+        self.contact_edit.returnPressed.connect(self.fetch)
+        self.fetch_button.clicked.connect(self._fetch_button_clicked)
+        self.error_banner.retry_requested.connect(self.refresh)
         self.resize(1100, 760)
         if self.settings.geometry is not None:
             self.restoreGeometry(self.settings.geometry)
         self.contact_edit.setText(options.contact or self.settings.last_contact)
-        QTimer.singleShot(0, self._after_first_paint)
+        after_first_paint(self, self._finish_building)
 
     # --- building -------------------------------------------------------------------
 
@@ -164,36 +172,26 @@ class MainWindow(QMainWindow):
         grid.setColumnStretch(1, 1)
         self._inputs = grid
 
-    def _build_body(self) -> None:
+    def _build_frame(self) -> None:
         self.error_banner = Banner("error")
         self.error_banner.setObjectName("errorBanner")
         self.notice_banner = Banner("notice")
         self.notice_banner.setObjectName("noticeBanner")
         self.header = ContactHeader()
-
-        self.emails_model = EmailsModel(self)
-        self.phones_model = PhonesModel(self)
-        self.calls_model = CallsModel(self)
-        self.subscriptions_model = SubscriptionsModel(self)
-        self.links_model = LinksModel(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contactTabs")
         self.tabs.setAccessibleName("Contact details tabs")
         self.tabs.setDocumentMode(True)
+        self._pages: list[QVBoxLayout] = []
+        for name, _, _ in TABS:
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._pages.append(layout)
+            self.tabs.addTab(page, f"{name} (0)")
         self._tab_specs: list[tuple[str, RowTableModel]] = []
-        for name, object_name, model, empty in (
-            ("Emails", "emailsView", self.emails_model, "No email addresses"),
-            ("Phones", "phonesView", self.phones_model, "No phone numbers"),
-            ("Recent calls", "callsView", self.calls_model, "No recent calls"),
-            ("Subscriptions", "subscriptionsView", self.subscriptions_model, "Not in any sequence"),
-            ("Links", "linksView", self.links_model, "No URLs or integration links"),
-        ):
-            view = ContactTableView(model, empty)
-            view.setObjectName(object_name)
-            view.setAccessibleName(name)
-            self.tabs.addTab(view, name)
-            self._tab_specs.append((name, model))
-        self._update_tab_titles()
+        for title in ("&File", "&Edit", "&View", "&Help"):
+            self.menuBar().addMenu(title)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("busyIndicator")
@@ -217,56 +215,47 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.show_key, self.remember)
         QWidget.setTabOrder(self.remember, self.contact_edit)
         QWidget.setTabOrder(self.contact_edit, self.fetch_button)
-        QWidget.setTabOrder(self.fetch_button, self.tabs)
 
-    def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.refresh_action = QAction("&Refresh", self)
-        self.refresh_action.setShortcuts(
-            [QKeySequence(QKeySequence.StandardKey.Refresh), QKeySequence("Ctrl+R")]
+    # --- start-up -------------------------------------------------------------------
+
+    def _finish_building(self) -> None:
+        """Second step, right after the first paint: tables, actions, workers; then start."""
+        from close_viewer.ui.actions import add_actions
+        from close_viewer.ui.fetcher import Fetcher
+        from close_viewer.ui.keychain_worker import KeychainWorker
+        from close_viewer.ui.table_models import (
+            CallsModel,
+            EmailsModel,
+            LinksModel,
+            PhonesModel,
+            SubscriptionsModel,
         )
-        self.refresh_action.triggered.connect(self.refresh)
-        file_menu.addAction(self.refresh_action)
-        self.cancel_action = QAction("&Cancel lookup", self)
-        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.cancel_action.triggered.connect(self.escape)
-        file_menu.addAction(self.cancel_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        from close_viewer.ui.tables import ContactTableView
 
-        edit_menu = self.menuBar().addMenu("&Edit")
-        focus = QAction("Go to &contact field", self)
-        focus.setShortcut(QKeySequence("Ctrl+L"))
-        focus.triggered.connect(self.focus_contact)
-        edit_menu.addAction(focus)
-        copy_id = QAction("Copy contact &id", self)
-        copy_id.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        copy_id.triggered.connect(self.header.copy_id)
-        edit_menu.addAction(copy_id)
+        self.emails_model = EmailsModel(self)
+        self.phones_model = PhonesModel(self)
+        self.calls_model = CallsModel(self)
+        self.subscriptions_model = SubscriptionsModel(self)
+        self.links_model = LinksModel(self)
+        models = (
+            self.emails_model,
+            self.phones_model,
+            self.calls_model,
+            self.subscriptions_model,
+            self.links_model,
+        )
+        for (name, object_name, empty), model, page in zip(TABS, models, self._pages, strict=True):
+            view = ContactTableView(model, empty)
+            view.setObjectName(object_name)
+            view.setAccessibleName(name)
+            page.addWidget(view)
+            self._tab_specs.append((name, model))
+        QWidget.setTabOrder(self.fetch_button, self.tabs)
+        add_actions(self)
 
-        view_menu = self.menuBar().addMenu("&View")
-        for number, (name, _) in enumerate(self._tab_specs, start=1):
-            action = QAction(name, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _=False, n=number - 1: self.tabs.setCurrentIndex(n))
-            view_menu.addAction(action)
-
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction(f"&About {APP_NAME}", self)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
-
-    def _connect(self) -> None:
-        self.show_key.toggled.connect(self._toggle_key_visible)
-        self.remember.toggled.connect(self._remember_toggled)
-        self.contact_edit.returnPressed.connect(self.fetch)
-        self.fetch_button.clicked.connect(self._fetch_button_clicked)
-        self.error_banner.retry_requested.connect(self.refresh)
+        self.keychain = self._given_keychain or KeychainWorker(parent=self)
+        self.fetcher = self._given_fetcher or Fetcher()
+        self.fetcher.setParent(self)
         self.fetcher.finished.connect(self._show_contact)
         self.fetcher.failed.connect(self._show_error)
         self.fetcher.cancelled.connect(lambda: self.statusBar().showMessage("Lookup cancelled.", 5000))
@@ -276,11 +265,10 @@ class MainWindow(QMainWindow):
         self.keychain.saved.connect(
             lambda: self.statusBar().showMessage("API key saved in the system keychain.", 5000)
         )
+        self.remember.toggled.connect(self._remember_toggled)
+        self.is_ready = True
+        self.ready.emit()
 
-    # --- start-up -------------------------------------------------------------------
-
-    def _after_first_paint(self) -> None:
-        """Everything that may be slow starts after the window is on screen."""
         self.fetcher.start_thread()
         if self.options.session_key:
             self._set_key(self.options.session_key)
@@ -308,7 +296,7 @@ class MainWindow(QMainWindow):
         self._maybe_fetch_on_start()
 
     def _maybe_fetch_on_start(self) -> None:
-        if self.options.contact and self.key_edit.text().strip():
+        if (self.options.contact or self._pending_fetch) and self.key_edit.text().strip():
             self.fetch()
 
     def _keychain_unavailable(self, message: str) -> None:
@@ -327,7 +315,7 @@ class MainWindow(QMainWindow):
         self.contact_edit.selectAll()
 
     def escape(self) -> None:
-        if not self.fetcher.cancel():
+        if not self.is_ready or not self.fetcher.cancel():
             self.error_banner.dismiss()
 
     def refresh(self) -> None:
@@ -336,13 +324,17 @@ class MainWindow(QMainWindow):
         self.fetch()
 
     def _fetch_button_clicked(self) -> None:
-        if self.fetcher.busy:
+        if self.is_ready and self.fetcher.busy:
             self.fetcher.cancel()
         else:
             self.fetch()
 
     def fetch(self) -> None:
         """Look up what the contact field holds; supersedes a lookup already running."""
+        if not self.is_ready:  # Enter pressed in the first split second: run it once ready
+            self._pending_fetch = True
+            return
+        self._pending_fetch = False
         key = self.key_edit.text().strip()
         try:
             contact_id = parse_contact_ref(self.contact_edit.text())
@@ -382,6 +374,8 @@ class MainWindow(QMainWindow):
         self.phones_model.set_rows(contact.phones)
         self.calls_model.set_rows(contact.recent_calls)
         self.subscriptions_model.set_rows(contact.subscriptions)
+        from close_viewer.ui.table_models import LinkRow
+
         links = [LinkRow.from_url(u) for u in contact.urls]
         links += [LinkRow.from_integration(link) for link in contact.integration_links]
         self.links_model.set_rows(links)
@@ -390,7 +384,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loaded {contact.shown_name} in {elapsed:.2f} s.", 8000)
         self.settings.last_contact = contact.id
         self._remember_key_after_success()
-        log.info("Loaded contact %s in %.3f s", contact.id, elapsed)
+        logs.info("Loaded contact %s in %.3f s", contact.id, elapsed)
         self.contact_shown.emit(contact)
 
     def _show_error(self, error: errors.CloseViewerError) -> None:
@@ -403,13 +397,13 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(error.title, message, hint, retry=retry)
         if isinstance(error, errors.AuthenticationFailed):
             self.key_edit.setFocus()
-        log.info("Lookup failed: %s: %s", type(error).__name__, error.message)
+        logs.info("Lookup failed: %s: %s", type(error).__name__, error.message)
         self.error_shown.emit(error)
 
     def _update_tab_titles(self) -> None:
         for index, (name, model) in enumerate(self._tab_specs):
             count = model.rowCount()
-            self.tabs.setTabText(index, f"{name} ({QLocale().toString(count)})")
+            self.tabs.setTabText(index, f"{name} ({count:,})")
 
     # --- key ------------------------------------------------------------------------
 
@@ -445,16 +439,10 @@ class MainWindow(QMainWindow):
 
     # --- closing --------------------------------------------------------------------
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<br>Look up one Close CRM contact.",
-        )
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
-        self.fetcher.shutdown()
-        self.keychain.close()
+        if self.is_ready:
+            self.fetcher.shutdown()
+            self.keychain.close()
         super().closeEvent(event)

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDateTime,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
 from close_viewer.core import formatting
-from close_viewer.core.model import ContactUrl, IntegrationLink
 from close_viewer.ui.badges import badge_text
+from close_viewer.ui.dates import local_datetime
+
+if TYPE_CHECKING:
+    from close_viewer.core.model import ContactUrl, IntegrationLink
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -35,16 +35,6 @@ class Role(IntEnum):
     SORT = Qt.ItemDataRole.UserRole + 2  # a comparable value
     BADGE = Qt.ItemDataRole.UserRole + 3  # (kind, raw value) for StatusBadgeDelegate
     LINK = Qt.ItemDataRole.UserRole + 4  # a URL to open
-
-
-def local_datetime(moment: datetime | None) -> str:
-    """A datetime in the user's time zone: localised month name and time format."""
-    if moment is None:
-        return ""
-    qt = QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
-    locale = QLocale()
-    date = locale.toString(qt.date(), "d MMM yyyy")
-    return f"{date}, {locale.toString(qt.time(), QLocale.FormatType.ShortFormat)}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,382 @@
+"""Benchmark: start-up, fetch-to-screen, smoothness, memory and connection reuse, each
+against a floor measured in the same run on the same machine.
+
+    python -m tests.perf [--runs 7] [--json perf.json] [--frozen path/to/close-viewer]
+
+Not part of the test suite: it prints one table (median of --runs runs per figure)
+and writes the same figures as JSON. The demo server runs in its own process, so
+the app and the floor talk to it over real sockets in the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QEventLoop
+
+ROOT = Path(__file__).resolve().parent.parent
+ORDINARY = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
+LARGE = "cont_LargeDemo10kCalls"
+
+# Prints the monotonic time of the window's first paint and the process's peak RSS, then closes.
+_FIRST_PAINT_HOOK = """
+import sys, time, resource
+from PySide6.QtCore import QEvent, QObject, QTimer
+
+class FirstPaint(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.seen = False
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.seen:
+            self.seen = True
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print(f"PAINT {time.monotonic()} {rss}", flush=True)
+            QTimer.singleShot(0, self.window.close)
+        return False
+"""
+
+APP_START = (
+    _FIRST_PAINT_HOOK
+    + """
+from close_viewer.ui import main_window
+_show = main_window.MainWindow.show
+
+def show(self):
+    self.installEventFilter(FirstPaint(self))
+    _show(self)
+
+main_window.MainWindow.show = show
+import close_viewer
+sys.exit(close_viewer.main(sys.argv[1:]))
+"""
+)
+
+BARE_START = (
+    _FIRST_PAINT_HOOK
+    + """
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QLabel, QLineEdit, QMainWindow,
+    QPushButton, QTabWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+central = QWidget()
+layout = QVBoxLayout(central)
+grid = QGridLayout()
+grid.addWidget(QLabel("API key:"), 0, 0); grid.addWidget(QLineEdit(), 0, 1)
+grid.addWidget(QToolButton(), 0, 2); grid.addWidget(QCheckBox("Remember"), 0, 3)
+grid.addWidget(QLabel("Contact:"), 1, 0); grid.addWidget(QLineEdit(), 1, 1); grid.addWidget(QPushButton("Fetch"), 1, 3)
+layout.addLayout(grid)
+for _ in range(8):
+    layout.addWidget(QLabel("label"))
+tabs = QTabWidget()
+for name in ("Emails", "Phones", "Recent calls", "Subscriptions", "Links"):
+    tabs.addTab(QTableView(), name)
+layout.addWidget(tabs, 1)
+window.setCentralWidget(central)
+window.menuBar().addMenu("File")
+window.statusBar().showMessage("")
+window.resize(1100, 760)
+window.installEventFilter(FirstPaint(window))
+window.show()
+sys.exit(app.exec())
+"""
+)
+
+FLOOR = """
+import json, statistics, sys, time
+import requests
+url, key, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+requests.get(url, auth=(key, ""))  # warm: imports and first-use costs are not part of the floor
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    response = requests.get(url, auth=(key, ""))
+    json.loads(response.content)
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+
+def child_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.update(
+        HOME=str(tmp),
+        XDG_CONFIG_HOME=str(tmp / "config"),
+        XDG_DATA_HOME=str(tmp / "data"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def time_first_paint(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from process start to first paint, and peak RSS (KiB) at that moment."""
+    start = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    for line in result.stdout.splitlines():
+        if line.startswith("PAINT "):
+            _, painted, rss = line.split()
+            return float(painted) - start, int(rss)
+    raise RuntimeError(f"no first paint from {command[:3]}: {result.stderr[-2000:]}")
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "close_viewer.demo"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    assert server.stdout is not None
+    return server, server.stdout.readline().strip()
+
+
+def server_stats(base_url: str) -> dict[str, int]:
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+    conn.request("GET", "/_demo/stats")
+    stats: dict[str, int] = json.loads(conn.getresponse().read())
+    conn.close()
+    return stats
+
+
+def floor(base_url: str, contact_id: str, runs: int, key: str) -> list[float]:
+    url = f"{base_url}/contact/{contact_id}/"
+    out = subprocess.run([sys.executable, "-c", FLOOR, url, key, str(runs)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    times: list[float] = json.loads(out.stdout)
+    return times
+
+
+class FetchTimer:
+    """Drives a real MainWindow: click Fetch, wait until the rows are painted."""
+
+    def __init__(self, base_url: str, key: str, tmp: Path) -> None:
+        from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from close_viewer.ui.main_window import MainWindow, StartOptions
+        from close_viewer.ui.settings import AppSettings
+
+        self.app = QApplication.instance() or QApplication([])
+        settings = AppSettings(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat))
+        options = StartOptions(base_url=base_url, session_key=key, use_keychain=False)
+        self.window = MainWindow(options, settings=settings)
+        self.window.resize(1100, 760)
+        self.window.show()
+        self.window.tabs.setCurrentIndex(2)  # recent calls: the biggest table
+        self._shown = False
+        self._painted_at = 0.0
+        self._ticks: list[float] = []
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(lambda: self._ticks.append(time.perf_counter()))
+        self._ticker = timer
+
+        outer = self
+
+        class PaintWatch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and outer._shown and not outer._painted_at:
+                    outer._painted_at = time.perf_counter()
+                return False
+
+        self._watch = PaintWatch()
+        for index in range(self.window.tabs.count()):
+            self.window.tabs.widget(index).viewport().installEventFilter(self._watch)
+        self.window.contact_shown.connect(self._on_shown)
+        self._wait(lambda: self.window.fetcher._running)
+
+    def _on_shown(self, _contact: object) -> None:
+        self._shown = True
+
+    def _wait(self, done: Callable[[], bool], timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not done():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the window did not get there in time")
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+    def fetch(self, contact_id: str) -> tuple[float, float]:
+        """Seconds from the click to the rows painted, and the longest GUI-thread gap meanwhile."""
+        self.window.contact_edit.setText(contact_id)
+        self._shown = False
+        self._painted_at = 0.0
+        self._ticks = []
+        self._ticker.start()
+        start = time.perf_counter()
+        self.window.fetch_button.click()
+        self._wait(lambda: bool(self._painted_at))
+        self._ticker.stop()
+        if self.window.contact is None or self.window.contact.id != contact_id:
+            raise RuntimeError(f"fetch of {contact_id} did not show it")
+        ticks = [start, *self._ticks, self._painted_at]
+        gap = max(b - a for a, b in itertools.pairwise(ticks))
+        return self._painted_at - start, gap
+
+    def close(self) -> None:
+        self.window.close()
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.perf")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=Path("perf-results.json"))
+    parser.add_argument("--frozen", type=Path, help="a built close-viewer executable, to compare its start")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from close_viewer.demo import DEMO_API_KEY
+
+    tmp = Path(tempfile.mkdtemp(prefix="close-viewer-perf-"))
+    env = child_env(tmp)
+    server, base_url = start_server()
+    rows: list[dict[str, object]] = []
+
+    def add(name: str, value: float, floor_value: float, unit: str, target: str, ok: bool) -> None:
+        ratio = value / floor_value if floor_value else float("nan")
+        rows.append(
+            {
+                "figure": name,
+                "value": value,
+                "floor": floor_value,
+                "ratio": ratio,
+                "unit": unit,
+                "target": target,
+                "met": ok,
+            }
+        )
+
+    try:
+        # 1. Cold start (alternating, so both see the same machine state).
+        app_cmd = [sys.executable, "-c", APP_START, "--base-url", base_url]
+        bare_cmd = [sys.executable, "-c", BARE_START]
+        app_env = dict(env, CLOSE_API_KEY=DEMO_API_KEY)
+        time_first_paint(app_cmd, app_env)  # warm the file cache
+        time_first_paint(bare_cmd, env)
+        app_times, bare_times, bare_rss = [], [], []
+        for _ in range(args.runs):
+            app_times.append(time_first_paint(app_cmd, app_env)[0])
+            t, rss = time_first_paint(bare_cmd, env)
+            bare_times.append(t)
+            bare_rss.append(rss)
+        app_start, bare_start = median(app_times), median(bare_times)
+        add(
+            "Cold start to first paint",
+            app_start * 1000,
+            bare_start * 1000,
+            "ms",
+            "<= 1.15x",
+            app_start <= 1.15 * bare_start,
+        )
+        if args.frozen:
+            frozen_times = [
+                time_first_paint([str(args.frozen), "--base-url", base_url, "--first-paint"], app_env)[0]
+                for _ in range(args.runs)
+            ]
+            add(
+                "Frozen app start (vs venv app)",
+                median(frozen_times) * 1000,
+                app_start * 1000,
+                "ms",
+                "<= 1.3x",
+                median(frozen_times) <= 1.3 * app_start,
+            )
+
+        # 2, 3, 4. Fetch to screen, and smoothness during the large fetch.
+        timer = FetchTimer(base_url, DEMO_API_KEY, tmp)
+        timer.fetch(ORDINARY)  # warm: first use of the worker's session
+        timer.fetch(LARGE)
+        ordinary, large, gaps = [], [], []
+        for _ in range(args.runs):
+            ordinary.append(timer.fetch(ORDINARY)[0])
+            seconds, gap = timer.fetch(LARGE)
+            large.append(seconds)
+            gaps.append(gap)
+        ordinary_floor = median(floor(base_url, ORDINARY, args.runs, DEMO_API_KEY))
+        large_floor = median(floor(base_url, LARGE, args.runs, DEMO_API_KEY))
+        add(
+            "Fetch to screen, ordinary contact",
+            median(ordinary) * 1000,
+            ordinary_floor * 1000,
+            "ms",
+            "<= floor + 16 ms",
+            median(ordinary) <= ordinary_floor + 0.016,
+        )
+        add(
+            "Fetch to screen, large contact",
+            median(large) * 1000,
+            large_floor * 1000,
+            "ms",
+            "<= 2x",
+            median(large) <= 2 * large_floor,
+        )
+        add(
+            "Longest GUI-thread gap, large fetch",
+            max(gaps) * 1000,
+            16.0,
+            "ms",
+            "<= 50 ms",
+            max(gaps) <= 0.050,
+        )
+
+        # 5. Memory after the large contact.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        bare = median([float(r) for r in bare_rss]) / 1024
+        add("Peak RSS after large contact", peak, bare, "MB", "<= bare + 60 MB", peak <= bare + 60)
+
+        # 6. Connection reuse: two fetches of the same contact.
+        before = server_stats(base_url)
+        timer.fetch(ORDINARY)
+        timer.fetch(ORDINARY)
+        after = server_stats(base_url)
+        new_connections = after["connections"] - before["connections"] - 1  # minus the stats call itself
+        add(
+            "New TCP connections for 2 repeat fetches",
+            new_connections,
+            1,
+            "conn",
+            "second reuses",
+            new_connections <= 1,
+        )
+        timer.close()
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(timeout=10)
+
+    print(f"\n{'Figure':42} {'median':>10} {'floor':>10} {'ratio':>7}  target            met")
+    for row in rows:
+        print(
+            f"{row['figure']:42} {row['value']:>8.1f}{row['unit']:<2} {row['floor']:>8.1f}{row['unit']:<2}"
+            f" {row['ratio']:>6.2f}x  {row['target']:<17} {'yes' if row['met'] else 'NO'}"
+        )
+    args.json.write_text(
+        json.dumps({"runs": args.runs, "python": sys.version.split()[0], "figures": rows}, indent=2)
+    )
+    print(f"\nwritten to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
