@@ -53,7 +53,7 @@ def _after_start() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+    from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -105,14 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     window = MainWindow(options)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     after_first_paint(window, _after_start)
     window.show()
     try:
         if existing is None:
             return app.exec()
         loop = QEventLoop()
-        window.destroyed.connect(loop.quit)
+        window.closed.connect(loop.quit)
         loop.exec()
         return 0
     finally:

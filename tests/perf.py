@@ -171,7 +171,7 @@ class FetchTimer:
 
     def __init__(self, base_url: str, key: str, tmp: Path) -> None:
         from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication, QTableView
 
         from close_viewer.ui.main_window import MainWindow, StartOptions
         from close_viewer.ui.settings import AppSettings
@@ -200,10 +200,10 @@ class FetchTimer:
                 return False
 
         self._watch = PaintWatch()
-        for index in range(self.window.tabs.count()):
-            self.window.tabs.widget(index).viewport().installEventFilter(self._watch)
+        self._wait(lambda: self.window.is_ready and self.window.fetcher._running)
+        for view in self.window.findChildren(QTableView):
+            view.viewport().installEventFilter(self._watch)
         self.window.contact_shown.connect(self._on_shown)
-        self._wait(lambda: self.window.fetcher._running)
 
     def _on_shown(self, _contact: object) -> None:
         self._shown = True
@@ -249,6 +249,9 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from close_viewer.demo import DEMO_API_KEY
 
+    # An installed app has its bytecode compiled at install time (pip does it); a checkout
+    # run with PYTHONDONTWRITEBYTECODE would recompile the package on every start instead.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "close_viewer")], check=True)
     tmp = Path(tempfile.mkdtemp(prefix="close-viewer-perf-"))
     env = child_env(tmp)
     server, base_url = start_server()

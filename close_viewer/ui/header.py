@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTime, QTimer
+from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from close_viewer.core import formatting
 from close_viewer.ui.dates import local_datetime
@@ -23,7 +23,12 @@ def _escape(text: str) -> str:
 
 
 class ContactHeader(QWidget):
-    """Shows one Contact's identity; the ids are selectable and the contact id has a Copy button."""
+    """Shows one Contact's identity; the ids are selectable and the contact id has a Copy button.
+
+    Part of the window's first frame, so building it touches no `Qt.` enum (loading
+    that namespace costs tens of milliseconds): `make_interactive` sets the text
+    selection flags right after the first paint.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,7 +39,6 @@ class ContactHeader(QWidget):
         self.name_label = QLabel()
         self.name_label.setObjectName("contactName")
         self.name_label.setWordWrap(True)
-        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label.setAccessibleName("Contact name")
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleBadge")
@@ -52,7 +56,6 @@ class ContactHeader(QWidget):
         copy.setAccessibleName("Copy contact id")
         copy.clicked.connect(self.copy_id)
         self.lead_label = self._value("Lead")
-        self.lead_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.lead_label.setOpenExternalLinks(True)
         self.org_label = self._value("Organization id")
         self.timezone_label = self._value("Time zone")
@@ -61,27 +64,32 @@ class ContactHeader(QWidget):
 
         name_row = QHBoxLayout()
         name_row.addWidget(self.name_label, 1)
-        name_row.addWidget(self.stale_label, 0, Qt.AlignmentFlag.AlignTop)
+        name_row.addWidget(self.stale_label, 0)
         id_row = QHBoxLayout()
         id_row.setSpacing(6)
         id_row.addWidget(self.id_label)
         id_row.addWidget(copy)
         id_row.addStretch(1)
 
-        left = QFormLayout()
-        left.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        left.addRow("Contact id:", id_row)
-        left.addRow("Lead:", self.lead_label)
-        left.addRow("Organization:", self.org_label)
-        right = QFormLayout()
-        right.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        right.addRow("Time zone:", self.timezone_label)
-        right.addRow("Created:", self.created_label)
-        right.addRow("Updated:", self.updated_label)
-        details = QHBoxLayout()
-        details.addLayout(left, 1)
-        details.addSpacing(24)
-        details.addLayout(right, 1)
+        details = QGridLayout()
+        details.setHorizontalSpacing(10)
+        details.setVerticalSpacing(4)
+        details.addWidget(QLabel("Contact id:"), 0, 0)
+        details.addLayout(id_row, 0, 1)
+        details.addWidget(QLabel("Lead:"), 1, 0)
+        details.addWidget(self.lead_label, 1, 1)
+        details.addWidget(QLabel("Organization:"), 2, 0)
+        details.addWidget(self.org_label, 2, 1)
+        details.addWidget(QLabel("Time zone:"), 0, 3)
+        details.addWidget(self.timezone_label, 0, 4)
+        details.addWidget(QLabel("Created:"), 1, 3)
+        details.addWidget(self.created_label, 1, 4)
+        details.addWidget(QLabel("Updated:"), 2, 3)
+        details.addWidget(self.updated_label, 2, 4)
+        details.setColumnMinimumWidth(2, 24)
+        details.setColumnStretch(1, 1)
+        details.setColumnStretch(4, 1)
+        self._name_row = name_row
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -97,9 +105,20 @@ class ContactHeader(QWidget):
 
     def _value(self, name: str) -> QLabel:
         label = QLabel()
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setAccessibleName(name)
         return label
+
+    def make_interactive(self) -> None:
+        """Selectable text and a clickable lead link (after the first paint, see class doc)."""
+        from PySide6.QtCore import Qt
+
+        selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+        for label in (self.name_label, self.id_label, self.org_label, self.timezone_label):
+            label.setTextInteractionFlags(selectable)
+        for label in (self.created_label, self.updated_label):
+            label.setTextInteractionFlags(selectable)
+        self.lead_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self._name_row.setAlignment(self.stale_label, Qt.AlignmentFlag.AlignTop)
 
     def show_placeholder(self) -> None:
         self.name_label.setText("No contact loaded")

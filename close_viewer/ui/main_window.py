@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,7 +33,6 @@ from close_viewer.core import errors
 from close_viewer.core.contact_ref import parse_contact_ref
 from close_viewer.core.credentials import ApiKey
 from close_viewer.logs import register_secret
-from close_viewer.ui.banner import Banner
 from close_viewer.ui.header import ContactHeader
 from close_viewer.ui.settings import AppSettings
 from close_viewer.ui.startup import after_first_paint
@@ -77,6 +76,7 @@ class MainWindow(QMainWindow):
     """
 
     ready = Signal()
+    closed = Signal()
     contact_shown = Signal(object)
     error_shown = Signal(object)
 
@@ -110,7 +110,6 @@ class MainWindow(QMainWindow):
         self.show_key.toggled.connect(self._toggle_key_visible)
         self.contact_edit.returnPressed.connect(self.fetch)
         self.fetch_button.clicked.connect(self._fetch_button_clicked)
-        self.error_banner.retry_requested.connect(self.refresh)
         self.resize(1100, 760)
         if self.settings.geometry is not None:
             self.restoreGeometry(self.settings.geometry)
@@ -126,9 +125,6 @@ class MainWindow(QMainWindow):
         self.key_edit.setPlaceholderText("Paste your Close API key (Settings → Developer → API Keys)")
         self.key_edit.setAccessibleName("API key")
         self.key_edit.setClearButtonEnabled(True)
-        self.key_edit.setInputMethodHints(
-            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
-        )
         self.show_key = QToolButton()
         self.show_key.setObjectName("showKeyButton")
         self.show_key.setText("Show")
@@ -173,10 +169,6 @@ class MainWindow(QMainWindow):
         self._inputs = grid
 
     def _build_frame(self) -> None:
-        self.error_banner = Banner("error")
-        self.error_banner.setObjectName("errorBanner")
-        self.notice_banner = Banner("notice")
-        self.notice_banner.setObjectName("noticeBanner")
         self.header = ContactHeader()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contactTabs")
@@ -206,9 +198,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.setSpacing(8)
         layout.addLayout(self._inputs)
-        layout.addWidget(self.error_banner)
-        layout.addWidget(self.notice_banner)
         layout.addWidget(self.header)
+        self._central_layout = layout
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         QWidget.setTabOrder(self.key_edit, self.show_key)
@@ -219,8 +210,14 @@ class MainWindow(QMainWindow):
     # --- start-up -------------------------------------------------------------------
 
     def _finish_building(self) -> None:
-        """Second step, right after the first paint: tables, actions, workers; then start."""
+        """Second step, right after the first paint: tables, actions, workers; then start.
+
+        The first step touches no `Qt.` enum: loading that namespace costs tens of
+        milliseconds, so it happens here, after the window is on screen."""
+        from PySide6.QtCore import Qt
+
         from close_viewer.ui.actions import add_actions
+        from close_viewer.ui.banner import Banner
         from close_viewer.ui.fetcher import Fetcher
         from close_viewer.ui.keychain_worker import KeychainWorker
         from close_viewer.ui.table_models import (
@@ -231,6 +228,18 @@ class MainWindow(QMainWindow):
             SubscriptionsModel,
         )
         from close_viewer.ui.tables import ContactTableView
+
+        self.key_edit.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        self.header.make_interactive()
+        self.error_banner = Banner("error")
+        self.error_banner.setObjectName("errorBanner")
+        self.notice_banner = Banner("notice")
+        self.notice_banner.setObjectName("noticeBanner")
+        self.error_banner.retry_requested.connect(self.refresh)
+        self._central_layout.insertWidget(1, self.error_banner)
+        self._central_layout.insertWidget(2, self.notice_banner)
 
         self.emails_model = EmailsModel(self)
         self.phones_model = PhonesModel(self)
@@ -311,6 +320,8 @@ class MainWindow(QMainWindow):
     # --- actions --------------------------------------------------------------------
 
     def focus_contact(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.contact_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.contact_edit.selectAll()
 
@@ -446,3 +457,4 @@ class MainWindow(QMainWindow):
             self.fetcher.shutdown()
             self.keychain.close()
         super().closeEvent(event)
+        self.closed.emit()
