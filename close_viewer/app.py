@@ -70,11 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
         force_color_scheme(app, scheme)
 
-    from close_viewer.resources import resource_path
     from close_viewer.ui.main_window import MainWindow, StartOptions
     from close_viewer.ui.startup import after_first_paint
 
-    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     server = None
     try:

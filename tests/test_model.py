@@ -217,3 +217,22 @@ def test_fast_and_checking_paths_agree_on_any_json(data: object) -> None:
         except ContactParseError as exc:
             outcomes.append(exc.path)
     assert outcomes[0] == outcomes[1]
+
+
+def test_rows_are_checked_at_parse_time_and_built_when_read() -> None:
+    from close_viewer.core.model import RecentCall, Rows
+
+    data = load_samples()["cont_LargeDemo10kCalls"]
+    contact = parse_contact(data)
+    calls = contact.recent_calls
+    assert isinstance(calls, Rows) and len(calls) == 10_000
+    assert calls._built.count(None) == 10_000  # nothing built yet
+    third = calls[2]
+    assert isinstance(third, RecentCall) and third is calls[2]  # built once, then kept
+    assert calls[-1].id == data["recent_calls"][-1]["id"]
+    assert calls[1:3] == (calls[1], calls[2])
+    # A wrong row deep in the list still fails the whole parse, naming it.
+    bad = dict(data, recent_calls=[*data["recent_calls"][:9000], {"id": "x", "duration": "long"}])
+    with pytest.raises(ContactParseError) as info:
+        parse_contact(bad)
+    assert info.value.path == "recent_calls[9000].duration"

@@ -9,11 +9,13 @@ blocked on, so a cancelled or superseded lookup ends at once.
 from __future__ import annotations
 
 import email.utils
+import gc
 import json
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
@@ -39,6 +41,23 @@ RETRY_5XX = frozenset((502, 503, 504))
 
 
 _active = threading.local()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a contact is decoded and built.
+
+    A large contact allocates tens of thousands of objects that all stay alive; the
+    collector's passes over them (and over the rest of the app's heap) meanwhile find
+    nothing and, measured, doubled the parse time. Reference counting still frees
+    everything else as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _TrackedMixin:
@@ -195,11 +214,12 @@ class CloseClient:
         token = cancel or CancelToken()
         _active.token = token
         try:
-            body = self._get_with_retries(contact_id, credential, fields, token)
+            with collector_paused():
+                body = self._get_with_retries(contact_id, credential, fields, token)
+                return parse_contact(body)
         finally:
             _active.token = None
             token._detach_all()
-        return parse_contact(body)
 
     def _get_with_retries(
         self, contact_id: str, credential: Credential, fields: list[str] | None, token: CancelToken

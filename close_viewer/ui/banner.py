@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from close_viewer.ui.style import widget_style
+
 
 class Banner(QFrame):
     """Shows a title, a message and a hint. Signals: retry_requested(), dismissed()."""
@@ -16,6 +18,7 @@ class Banner(QFrame):
         super().__init__(parent)
         self.kind = kind
         self.setProperty("kind", kind)
+        self.setStyleSheet(widget_style())
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Error message" if kind == "error" else "Notice")
         self._title = QLabel()

@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVB
 
 from close_viewer.core import formatting
 from close_viewer.ui.dates import local_datetime
+from close_viewer.ui.style import widget_style
 
 if TYPE_CHECKING:
     from close_viewer.core.model import Contact
 
 LEAD_URL = "https://app.close.com/lead/{lead_id}/"
+NAME_STYLE = "font-size: 17pt; font-weight: 600;"
+TITLE_STYLE = "font-size: 11pt;"
 
 
 def _escape(text: str) -> str:
@@ -38,6 +41,7 @@ class ContactHeader(QWidget):
 
         self.name_label = QLabel()
         self.name_label.setObjectName("contactName")
+        self.name_label.setStyleSheet(NAME_STYLE)
         self.name_label.setWordWrap(True)
         self.name_label.setAccessibleName("Contact name")
         self.stale_label = QLabel()
@@ -46,6 +50,7 @@ class ContactHeader(QWidget):
         self.stale_label.hide()
         self.title_label = QLabel()
         self.title_label.setObjectName("contactTitle")
+        self.title_label.setStyleSheet(TITLE_STYLE)
         self.title_label.setWordWrap(True)
         self.title_label.setAccessibleName("Job title")
 
@@ -118,6 +123,7 @@ class ContactHeader(QWidget):
         for label in (self.created_label, self.updated_label):
             label.setTextInteractionFlags(selectable)
         self.lead_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.stale_label.setStyleSheet(widget_style())
         self._name_row.setAlignment(self.stale_label, Qt.AlignmentFlag.AlignTop)
 
     def show_placeholder(self) -> None:

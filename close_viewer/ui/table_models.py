@@ -30,11 +30,20 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 
+_TEXT_ROLES = frozenset(
+    int(r.value)
+    for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
+)
+
+
 class Role(IntEnum):
     ROW = Qt.ItemDataRole.UserRole + 1  # the row object itself
     SORT = Qt.ItemDataRole.UserRole + 2  # a comparable value
     BADGE = Qt.ItemDataRole.UserRole + 3  # (kind, raw value) for StatusBadgeDelegate
     LINK = Qt.ItemDataRole.UserRole + 4  # a URL to open
+
+
+_ANSWERED = _TEXT_ROLES | {int(r) for r in Role} | {int(Qt.ItemDataRole.ForegroundRole.value)}
 
 
 @dataclass(frozen=True)
@@ -56,14 +65,14 @@ class RowTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
-        self._original: list[Any] = []
+        self._rows: Sequence[Any] = ()
+        self._original: Sequence[Any] = ()
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace every row at once (one reset, whatever the count)."""
         self.beginResetModel()
-        self._original = list(rows)
-        self._rows = list(self._original)
+        self._original = rows  # not copied: a contact's Rows build each row only when read
+        self._rows = rows
         self.endResetModel()
 
     def row_object(self, row: int) -> Any:
@@ -89,26 +98,28 @@ class RowTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.COLUMNS):
+        # Called for every visible cell and role on each paint: keep the common path short.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        row_number, column_number = index.row(), index.column()
+        if row_number >= len(self._rows) or column_number >= len(self.COLUMNS):
+            return None
+        row = self._rows[row_number]
+        column = self.COLUMNS[column_number]
+        if role in _TEXT_ROLES:
             return column.display(row)
         if role == Role.ROW:
             return row
         if role == Role.SORT:
             return (column.sort or column.display)(row)
-        if role == Role.BADGE and column.badge:
+        if role == Role.BADGE:
+            if not column.badge:
+                return None
             value = (column.badge_value or column.display)(row)
             return (column.badge, value) if value else None
-        if role == Role.LINK and column.link:
-            return column.link(row) or None
-        if role == Qt.ItemDataRole.ForegroundRole and column.link and column.link(row):
+        if role == Role.LINK:
+            return (column.link(row) or None) if column.link else None
+        if column.link and column.link(row):  # ForegroundRole: links look like links
             from PySide6.QtGui import QGuiApplication, QPalette
 
             return QGuiApplication.palette().color(QPalette.ColorRole.Link)
@@ -126,7 +137,7 @@ class RowTableModel(QAbstractTableModel):
             present.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
             self._rows = present + missing
         else:
-            self._rows = list(self._original)
+            self._rows = self._original
         if old:
             where = {id(r): n for n, r in enumerate(self._rows)}
             new = [

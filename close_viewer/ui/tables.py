@@ -25,7 +25,10 @@ class ContactTableView(QTableView):
         super().__init__(parent)
         self.empty_text = empty_text
         self.setModel(model)
-        self.setItemDelegate(StatusBadgeDelegate(Role.BADGE, self))
+        badges = StatusBadgeDelegate(Role.BADGE, self)
+        for column, spec in enumerate(model.COLUMNS):  # only badge columns pay for the Python painter
+            if spec.badge:
+                self.setItemDelegateForColumn(column, badges)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
