@@ -54,6 +54,7 @@ class FirstPaint(QObject):
 APP_START = (
     _FIRST_PAINT_HOOK
     + """
+import close_viewer.app  # first, as in the real entry point (its imports come before Qt's)
 from close_viewer.ui import main_window
 _show = main_window.MainWindow.show
 
@@ -67,29 +68,50 @@ sys.exit(close_viewer.main(sys.argv[1:]))
 """
 )
 
+# The same widget skeleton as the app's first frame (inputs, header, tab bar with empty
+# pages, menu bar, status bar), with none of its logic.
 BARE_START = (
     _FIRST_PAINT_HOOK
     + """
-from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QLabel, QLineEdit, QMainWindow,
-    QPushButton, QTabWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QMainWindow, QProgressBar, QPushButton, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 central = QWidget()
 layout = QVBoxLayout(central)
 grid = QGridLayout()
-grid.addWidget(QLabel("API key:"), 0, 0); grid.addWidget(QLineEdit(), 0, 1)
-grid.addWidget(QToolButton(), 0, 2); grid.addWidget(QCheckBox("Remember"), 0, 3)
-grid.addWidget(QLabel("Contact:"), 1, 0); grid.addWidget(QLineEdit(), 1, 1); grid.addWidget(QPushButton("Fetch"), 1, 3)
+key = QLineEdit()
+key.setEchoMode(QLineEdit.EchoMode.Password)
+for widget, row, column in ((QLabel("API key:"), 0, 0), (key, 0, 1), (QToolButton(), 0, 2),
+                            (QCheckBox("Remember in system keychain"), 0, 3), (QLabel("Contact:"), 1, 0),
+                            (QLineEdit(), 1, 1), (QPushButton("Fetch"), 1, 3)):
+    grid.addWidget(widget, row, column)
 layout.addLayout(grid)
-for _ in range(8):
-    layout.addWidget(QLabel("label"))
+header = QWidget()
+header_layout = QVBoxLayout(header)
+name_row = QHBoxLayout()
+name_row.addWidget(QLabel("No contact loaded"), 1)
+name_row.addWidget(QLabel())
+header_layout.addLayout(name_row)
+header_layout.addWidget(QLabel("Paste a contact id or a Close contact link above and press Enter."))
+details = QGridLayout()
+for row in range(3):
+    for column in (0, 3):
+        details.addWidget(QLabel("Caption:"), row, column)
+        details.addWidget(QLabel("—"), row, column + 1)
+details.addWidget(QToolButton(), 0, 2)
+header_layout.addLayout(details)
+layout.addWidget(header)
 tabs = QTabWidget()
 for name in ("Emails", "Phones", "Recent calls", "Subscriptions", "Links"):
-    tabs.addTab(QTableView(), name)
+    tabs.addTab(QWidget(), name + " (0)")
 layout.addWidget(tabs, 1)
 window.setCentralWidget(central)
-window.menuBar().addMenu("File")
-window.statusBar().showMessage("")
+for title in ("File", "Edit", "View", "Help"):
+    window.menuBar().addMenu(title)
+progress = QProgressBar()
+progress.hide()
+window.statusBar().addPermanentWidget(progress)
 window.resize(1100, 760)
 window.installEventFilter(FirstPaint(window))
 window.show()

@@ -9,6 +9,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,3 +139,30 @@ def test_close_while_fetching_exits_cleanly(tmp_path: Path) -> None:
     for settings in (tmp_path / "config").rglob("*"):
         if settings.is_file():
             assert DEMO_API_KEY not in settings.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["cont_abc"],
+        ["--demo"],
+        ["--demo", "cont_abc"],
+        ["--base-url", "http://127.0.0.1:5/api/v1", "cont_abc"],
+        ["--base-url=http://127.0.0.1:5/api/v1", "--fields=id,name", "cont_abc"],
+        ["cont_abc", "--fields", "id,emails", "--demo"],
+    ],
+)
+def test_quick_command_line_reading_matches_argparse(argv: list[str]) -> None:
+    from close_viewer.app import build_parser, parse_args
+
+    assert vars(parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_unusual_command_lines_go_to_argparse() -> None:
+    from close_viewer.app import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--no-such-option"])
+    with pytest.raises(SystemExit):
+        parse_args(["cont_a", "cont_b"])  # one contact at a time

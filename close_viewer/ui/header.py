@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from close_viewer.core import formatting
-from close_viewer.ui.dates import local_datetime
-from close_viewer.ui.style import widget_style
-
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from close_viewer.core.model import Contact
 
 LEAD_URL = "https://app.close.com/lead/{lead_id}/"
@@ -123,6 +120,8 @@ class ContactHeader(QWidget):
         for label in (self.created_label, self.updated_label):
             label.setTextInteractionFlags(selectable)
         self.lead_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        from close_viewer.ui.style import widget_style
+
         self.stale_label.setStyleSheet(widget_style())
         self._name_row.setAlignment(self.stale_label, Qt.AlignmentFlag.AlignTop)
 
@@ -181,6 +180,7 @@ class ContactHeader(QWidget):
     def _timezone_text(contact: Contact) -> str:
         if not contact.timezone:
             return "—"
+        from datetime import datetime
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
@@ -195,5 +195,10 @@ class ContactHeader(QWidget):
     def _when(moment: datetime | None, who: str | None) -> str:
         if moment is None:
             return "—"
+        from datetime import datetime, timezone
+
+        from close_viewer.core import formatting
+        from close_viewer.ui.dates import local_datetime
+
         text = f"{local_datetime(moment)} ({formatting.relative(moment, datetime.now(timezone.utc))})"
         return f"{text}\nby {who}" if who else text

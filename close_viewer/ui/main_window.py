@@ -8,9 +8,7 @@ nor keyring, so the window can be on screen before either is loaded.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
@@ -28,16 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from close_viewer import APP_NAME, logs
+from close_viewer import APP_NAME
 from close_viewer.core import errors
-from close_viewer.core.contact_ref import parse_contact_ref
-from close_viewer.core.credentials import ApiKey
-from close_viewer.logs import register_secret
 from close_viewer.ui.header import ContactHeader
 from close_viewer.ui.settings import AppSettings
 from close_viewer.ui.startup import after_first_paint
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from close_viewer.core.model import Contact
     from close_viewer.ui.fetcher import Fetcher
     from close_viewer.ui.keychain_worker import KeychainWorker
@@ -54,8 +51,7 @@ TABS = (  # title, view objectName, text when empty
 RETRYABLE = (errors.NetworkError, errors.ServerError, errors.RateLimited, errors.BadResponse)
 
 
-@dataclass
-class StartOptions:
+class StartOptions(NamedTuple):
     """How the window starts: where the key comes from, what to open first."""
 
     base_url: str
@@ -293,6 +289,8 @@ class MainWindow(QMainWindow):
             self.focus_contact()
 
     def _set_key(self, key: str) -> None:
+        from close_viewer.logs import register_secret
+
         register_secret(key)
         self.key_edit.setText(key)
 
@@ -346,6 +344,10 @@ class MainWindow(QMainWindow):
             self._pending_fetch = True
             return
         self._pending_fetch = False
+        from close_viewer.core.contact_ref import parse_contact_ref
+        from close_viewer.core.credentials import ApiKey
+        from close_viewer.logs import register_secret
+
         key = self.key_edit.text().strip()
         try:
             contact_id = parse_contact_ref(self.contact_edit.text())
@@ -378,6 +380,10 @@ class MainWindow(QMainWindow):
 
     def _show_contact(self, contact: Contact) -> None:
         self.contact = contact
+        from datetime import datetime, timezone
+
+        from close_viewer import logs
+
         self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
         self.header.set_contact(contact)
@@ -408,6 +414,8 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(error.title, message, hint, retry=retry)
         if isinstance(error, errors.AuthenticationFailed):
             self.key_edit.setFocus()
+        from close_viewer import logs
+
         logs.info("Lookup failed: %s: %s", type(error).__name__, error.message)
         self.error_shown.emit(error)
 

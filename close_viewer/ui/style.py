@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from close_viewer.resources import resource_path
-
 
 @cache
 def widget_style() -> str:
+    from close_viewer.resources import resource_path
+
     return resource_path("style.qss").read_text(encoding="utf-8")
