@@ -229,6 +229,11 @@ class MainWindow(QMainWindow):
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
         )
         self.header.make_interactive()
+        # Showing the busy bar must not change the status bar's height: that would
+        # resize, and so repaint, the table on every lookup.
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress.setSizePolicy(policy)
         self.error_banner = Banner("error")
         self.error_banner.setObjectName("errorBanner")
         self.notice_banner = Banner("notice")

@@ -35,6 +35,9 @@ class ContactTableView(QTableView):
         self.setWordWrap(False)
         self.setShowGrid(False)
         self.verticalHeader().hide()
+        # Always there, so going from a short contact to a long one (or back) does not
+        # resize the viewport and repaint the whole table a second time.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         # Fixed row height: no per-row measuring, so 10,000 rows cost nothing to lay out.
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(QFontMetrics(self.font()).height() + 12)
