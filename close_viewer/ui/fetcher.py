@@ -172,15 +172,16 @@ class Fetcher(QObject):
         if self._current is None or self._current.job_id != job_id:
             return False  # superseded or cancelled: drop it
         self._current = None
-        self.busy_changed.emit(False)
         return True
 
     @Slot(int, object)
     def _on_succeeded(self, job_id: int, contact: object) -> None:
         if self._take(job_id):
             self.finished.emit(contact)
+            self.busy_changed.emit(False)
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, error: object) -> None:
         if self._take(job_id):
             self.failed.emit(error)
+            self.busy_changed.emit(False)
