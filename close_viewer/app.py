@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", help="Close API address (default: $CLOSE_API_BASE_URL or Close's API)")
     parser.add_argument("--fields", default="", help="only these contact fields, comma-separated (_fields)")
     parser.add_argument("--demo", action="store_true", help="use a built-in demo server and sample contacts")
+    parser.add_argument("--diagnose", action="store_true", help="print versions, paths and keychain backend")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
@@ -45,13 +46,13 @@ def parse_args(argv: list[str] | None) -> SimpleNamespace:
     time to the first frame, for a command line that is almost always one id.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    found = SimpleNamespace(contact="", base_url=None, fields="", demo=False)
+    found = SimpleNamespace(contact="", base_url=None, fields="", demo=False, diagnose=False)
     index = 0
     while index < len(args):
         arg = args[index]
         name, has_value, value = arg.partition("=")
-        if arg == "--demo":
-            found.demo = True
+        if arg in ("--demo", "--diagnose"):
+            setattr(found, arg[2:], True)
         elif name in ("--base-url", "--fields") and (has_value or index + 1 < len(args)):
             if not has_value:
                 index += 1
@@ -77,6 +78,7 @@ def data_dir() -> Path:
 def _after_start() -> None:
     """Set-up the first frame does not need."""
     from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
 
     from close_viewer.logs import info, setup_logging
     from close_viewer.resources import resource_path
@@ -84,12 +86,45 @@ def _after_start() -> None:
 
     log_path = setup_logging(data_dir())
     install_crash_handler(log_path)
-    QGuiApplication.setWindowIcon(QIcon(str(resource_path("icons", "close-viewer.svg"))))
+    if sys.platform != "win32":
+        quit_on_sigterm(QApplication.instance())
+    icon = QIcon()
+    for png in sorted(resource_path("icons", "hicolor").glob(f"*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))  # PNGs, not the SVG: no SVG plugin needed in the bundle
+    QGuiApplication.setWindowIcon(icon)
     info("Started %s %s", APP_NAME, __version__)
+
+
+def quit_on_sigterm(app: object) -> None:
+    """Close windows (saving settings, stopping threads) on SIGTERM, as at logout."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+    from PySide6.QtWidgets import QApplication
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGTERM, lambda *_: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)  # type: ignore[call-overload]
+
+    def on_signal() -> None:
+        reader.recv(64)
+        QApplication.closeAllWindows()
+
+    notifier.activated.connect(on_signal)
+    notifier._keep = (reader, writer)  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.diagnose:
+        from close_viewer.diagnose import report
+
+        print(report(args.base_url))
+        return 0
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

@@ -1,0 +1,54 @@
+"""`close-viewer --diagnose`: what a support person needs, printed to stdout. Never the key."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+from close_viewer import APP_ID, APP_NAME, APP_SLUG, ORG_NAME, __version__
+from close_viewer.core.config import API_KEY_ENV, BASE_URL_ENV, resolve_base_url
+
+
+def _version(module: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(module)
+    except Exception:  # frozen apps may not ship every dist-info
+        return "unknown"
+
+
+def report(base_url: str | None = None) -> str:
+    import requests
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QCoreApplication, QSettings, qVersion
+
+    from close_viewer.app import data_dir
+    from close_viewer.core.keychain import KeyStore
+    from close_viewer.logs import LOG_NAME
+
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_SLUG)
+    try:
+        backend = KeyStore().backend_name()
+    except Exception as exc:  # report, do not crash: this is the diagnostic
+        backend = f"unavailable ({type(exc).__name__})"
+    try:
+        url = resolve_base_url(base_url)
+    except Exception as exc:
+        url = f"invalid: {exc}"
+    lines = [
+        f"{APP_NAME} {__version__} ({APP_ID})",
+        f"frozen: {'yes' if getattr(sys, 'frozen', False) else 'no'}",
+        f"python: {sys.version.split()[0]} on {platform.platform()}",
+        f"pyside6: {pyside_version}, qt: {qVersion()}",
+        f"requests: {requests.__version__}, keyring: {_version('keyring')}",
+        f"keyring backend: {backend}",
+        f"base url: {url}"
+        + (f" (from {BASE_URL_ENV})" if os.environ.get(BASE_URL_ENV) and not base_url else ""),
+        f"api key from {API_KEY_ENV}: {'set (not shown)' if os.environ.get(API_KEY_ENV) else 'not set'}",
+        f"settings: {QSettings().fileName()}",
+        f"log: {data_dir() / LOG_NAME}",
+    ]
+    return "\n".join(lines)
