@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
+    from PySide6.QtWidgets import QWidget
+
 
 def build_parser() -> argparse.ArgumentParser:
     import argparse
@@ -33,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fields", default="", help="only these contact fields, comma-separated (_fields)")
     parser.add_argument("--demo", action="store_true", help="use a built-in demo server and sample contacts")
     parser.add_argument("--diagnose", action="store_true", help="print versions, paths and keychain backend")
+    parser.add_argument(
+        "--check-keychain", action="store_true", help="with --diagnose: store, read and delete a test entry"
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
@@ -46,13 +51,15 @@ def parse_args(argv: list[str] | None) -> SimpleNamespace:
     time to the first frame, for a command line that is almost always one id.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    found = SimpleNamespace(contact="", base_url=None, fields="", demo=False, diagnose=False)
+    found = SimpleNamespace(
+        contact="", base_url=None, fields="", demo=False, diagnose=False, check_keychain=False
+    )
     index = 0
     while index < len(args):
         arg = args[index]
         name, has_value, value = arg.partition("=")
-        if arg in ("--demo", "--diagnose"):
-            setattr(found, arg[2:], True)
+        if arg in ("--demo", "--diagnose", "--check-keychain"):
+            setattr(found, arg[2:].replace("-", "_"), True)
         elif name in ("--base-url", "--fields") and (has_value or index + 1 < len(args)):
             if not has_value:
                 index += 1
@@ -118,13 +125,35 @@ def quit_on_sigterm(app: object) -> None:
     notifier._keep = (reader, writer)  # type: ignore[attr-defined]
 
 
+STARTUP_PROBE_ENV = "CLOSE_VIEWER_STARTUP_PROBE"
+
+
+def _probe_startup(window: QWidget) -> None:
+    """For the start-up benchmark (also of the frozen app): print the moment of the first
+    paint and the peak memory so far, then close. Same measure as tests/perf.py's bare window."""
+    import resource
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from close_viewer.ui.startup import at_first_paint
+
+    def report() -> None:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"PAINT {time.monotonic()} {rss}", flush=True)
+        QTimer.singleShot(0, window.close)
+
+    at_first_paint(window, report)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.diagnose:
         from close_viewer.diagnose import report
 
-        print(report(args.base_url))
-        return 0
+        text, ok = report(args.base_url, args.check_keychain)
+        print(text)
+        return 0 if ok else 1
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -175,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     window = MainWindow(options)
+    if os.environ.get(STARTUP_PROBE_ENV) == "1":
+        _probe_startup(window)
     after_first_paint(window, _after_start)
     window.show()
     try:

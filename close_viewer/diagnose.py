@@ -19,7 +19,25 @@ def _version(module: str) -> str:
         return "unknown"
 
 
-def report(base_url: str | None = None) -> str:
+def _keychain_round_trip() -> str:
+    """Store, read back and delete a throwaway entry (never the real key) with the app's code."""
+    import secrets
+
+    from close_viewer.core.keychain import KeychainUnavailable, KeyStore
+
+    store = KeyStore(account="diagnose-round-trip")
+    probe = secrets.token_hex(8)
+    try:
+        store.save(probe)
+        read = store.load()
+        store.forget()
+        after = store.load()
+    except KeychainUnavailable as exc:
+        return f"failed: {exc}"
+    return "ok" if read == probe and after is None else "failed: read back something else"
+
+
+def report(base_url: str | None = None, check_keychain: bool = False) -> tuple[str, bool]:
     import requests
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import QCoreApplication, QSettings, qVersion
@@ -51,4 +69,9 @@ def report(base_url: str | None = None) -> str:
         f"settings: {QSettings().fileName()}",
         f"log: {data_dir() / LOG_NAME}",
     ]
-    return "\n".join(lines)
+    ok = True
+    if check_keychain:
+        result = _keychain_round_trip()
+        ok = result == "ok"
+        lines.append(f"keychain round trip: {result}")
+    return "\n".join(lines), ok

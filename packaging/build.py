@@ -121,7 +121,8 @@ def main() -> None:
     shutil.rmtree(stage.parent, ignore_errors=True)
     shutil.copytree(bundle, stage / "app", symlinks=True)
     linux = ROOT / "packaging" / "linux"
-    desktop = dict(meta, EXEC=meta["SLUG"], WM_CLASS=meta["APP_ID"])
+    # Qt names the X11 window class after the executable: close-viewer.
+    desktop = dict(meta, EXEC=meta["SLUG"], WM_CLASS=meta["SLUG"])
     (stage / "share" / "applications").mkdir(parents=True)
     (stage / "share" / "metainfo").mkdir(parents=True)
     (stage / "share" / "applications" / f"{meta['APP_ID']}.desktop").write_text(

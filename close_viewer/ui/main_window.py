@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from close_viewer import APP_NAME
 from close_viewer.core import errors
 from close_viewer.ui.header import ContactHeader
 from close_viewer.ui.settings import AppSettings
@@ -98,8 +97,8 @@ class MainWindow(QMainWindow):
         self._keychain_ok = options.use_keychain
         self._fetch_started = 0.0
 
-        title = APP_NAME + (f" — {options.extra_title}" if options.extra_title else "")
-        self.setWindowTitle(title)
+        # Qt appends the application's display name ("… — Close Contact Viewer").
+        self.setWindowTitle(options.extra_title)
         self.setObjectName("mainWindow")
         self._build_inputs()
         self._build_frame()
@@ -392,6 +391,7 @@ class MainWindow(QMainWindow):
         self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
         self.header.set_contact(contact)
+        self.setWindowTitle(" — ".join(filter(None, (contact.shown_name, self.options.extra_title))))
         self.emails_model.set_rows(contact.emails)
         self.phones_model.set_rows(contact.phones)
         self.calls_model.set_rows(contact.recent_calls)

@@ -12,4 +12,7 @@ while read -r path; do
   rm -f "$path"
 done < "$manifest"
 rm -rf "$lib"
+prefix=${XDG_DATA_HOME:-$HOME/.local/share}
+command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$prefix/applications" || true
+command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$prefix/icons/hicolor" || true
 echo "Removed @APP_NAME@."
