@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QWidget
 
 
@@ -102,7 +103,10 @@ def _after_start() -> None:
     info("Started %s %s", APP_NAME, __version__)
 
 
-def quit_on_sigterm(app: object) -> None:
+_signal_pipe: list[object] = []  # keeps the wake-up sockets and notifier alive
+
+
+def quit_on_sigterm(app: QObject | None) -> None:
     """Close windows (saving settings, stopping threads) on SIGTERM, as at logout."""
     import signal
     import socket
@@ -115,14 +119,14 @@ def quit_on_sigterm(app: object) -> None:
     writer.setblocking(False)
     signal.set_wakeup_fd(writer.fileno())
     signal.signal(signal.SIGTERM, lambda *_: None)  # the wake-up byte does the work
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)  # type: ignore[call-overload]
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
     def on_signal() -> None:
         reader.recv(64)
         QApplication.closeAllWindows()
 
     notifier.activated.connect(on_signal)
-    notifier._keep = (reader, writer)  # type: ignore[attr-defined]
+    _signal_pipe[:] = [reader, writer, notifier]
 
 
 STARTUP_PROBE_ENV = "CLOSE_VIEWER_STARTUP_PROBE"

@@ -26,14 +26,10 @@ def _action(
 
 def add_actions(window: MainWindow) -> None:
     """Fill the File, Edit, View and Help menus the window created empty."""
-    file_menu, edit_menu, view_menu, help_menu = (a.menu() for a in window.menuBar().actions())
+    file_menu, edit_menu, view_menu, help_menu = window.menus
     key = QKeySequence
-    window.refresh_action = _action(
-        window, file_menu, "&Refresh", [key(key.StandardKey.Refresh), key("Ctrl+R")], window.refresh
-    )
-    window.cancel_action = _action(
-        window, file_menu, "&Cancel lookup", [key(Qt.Key.Key_Escape)], window.escape
-    )
+    _action(window, file_menu, "&Refresh", [key(key.StandardKey.Refresh), key("Ctrl+R")], window.refresh)
+    _action(window, file_menu, "&Cancel lookup", [key(Qt.Key.Key_Escape)], window.escape)
     file_menu.addSeparator()
     quit_action = _action(window, file_menu, "&Quit", [key(key.StandardKey.Quit)], window.close)
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)

@@ -177,8 +177,7 @@ class MainWindow(QMainWindow):
             self._pages.append(layout)
             self.tabs.addTab(page, f"{name} (0)")
         self._tab_specs: list[tuple[str, RowTableModel]] = []
-        for title in ("&File", "&Edit", "&View", "&Help"):
-            self.menuBar().addMenu(title)
+        self.menus = [self.menuBar().addMenu(title) for title in ("&File", "&Edit", "&View", "&Help")]
 
         self.progress = QProgressBar()
         self.progress.setObjectName("busyIndicator")
