@@ -336,7 +336,10 @@ def _call(obj: Mapping[str, Any], p: str) -> RecentCall:
     )
 
 
-def _fast_call(o: dict[str, Any]) -> tuple[Any, ...]:
+def _fast_call(
+    o: dict[str, Any], _iso: Callable[[str], datetime] = datetime.fromisoformat
+) -> tuple[Any, ...]:
+    # The hottest loop of a large contact (10,000 calls): everything inline.
     call_id, status, duration, finished, dialer = (
         o["id"],
         o["status"],
@@ -352,7 +355,10 @@ def _fast_call(o: dict[str, Any]) -> tuple[Any, ...]:
         or (dialer is not None and type(dialer) is not str)
     ):
         raise _Slow
-    return (call_id, status, duration, _fast_datetime(finished), dialer)
+    moment = _iso(finished)
+    if moment.tzinfo is None:
+        raise _Slow
+    return (call_id, status, duration, moment, dialer)
 
 
 def _fast_subscription(o: dict[str, Any]) -> tuple[Any, ...]:
