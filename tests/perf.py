@@ -267,14 +267,23 @@ def main() -> None:
     server, base_url = start_server()
     rows: list[dict[str, object]] = []
 
-    def add(name: str, value: float, floor_value: float, unit: str, target: str, ok: bool) -> None:
-        ratio = value / floor_value if floor_value else float("nan")
+    def add(
+        name: str,
+        value: float,
+        floor_value: float,
+        unit: str,
+        target: str,
+        ok: bool,
+        ratio: float | None = None,
+    ) -> None:
+        of_medians = value / floor_value if floor_value else float("nan")
         rows.append(
             {
                 "figure": name,
                 "value": value,
                 "floor": floor_value,
-                "ratio": ratio,
+                "ratio": of_medians if ratio is None else ratio,
+                "ratio_of_medians": of_medians,
                 "unit": unit,
                 "target": target,
                 "met": ok,
@@ -288,33 +297,38 @@ def main() -> None:
         app_env = dict(env, CLOSE_API_KEY=DEMO_API_KEY, **APP_PROBE_ENV)
         time_first_paint(app_cmd, app_env)  # warm the file cache
         time_first_paint(bare_cmd, env)
-        app_times, bare_times, bare_rss = [], [], []
-        for _ in range(args.runs):
+        # Start times swing widely on a shared machine, so each run times the app and its
+        # floor back to back and the ratio reported is the median of those paired ratios
+        # (the JSON also keeps the ratio of the medians). Twice the runs: starts are cheap.
+        frozen_cmd = [str(args.frozen), "--base-url", base_url] if args.frozen else None
+        app_times, bare_times, bare_rss, frozen_times = [], [], [], []
+        for _ in range(2 * args.runs):
             app_times.append(time_first_paint(app_cmd, app_env)[0])
-            t, rss = time_first_paint(bare_cmd, env)
-            bare_times.append(t)
+            seconds, rss = time_first_paint(bare_cmd, env)
+            bare_times.append(seconds)
             bare_rss.append(rss)
-        app_start, bare_start = median(app_times), median(bare_times)
+            if frozen_cmd:
+                frozen_times.append(time_first_paint(frozen_cmd, app_env)[0])
+        paired = median([a / b for a, b in zip(app_times, bare_times, strict=True)])
         add(
             "Cold start to first paint",
-            app_start * 1000,
-            bare_start * 1000,
+            median(app_times) * 1000,
+            median(bare_times) * 1000,
             "ms",
             "<= 1.15x",
-            app_start <= 1.15 * bare_start,
+            paired <= 1.15,
+            ratio=paired,
         )
-        if args.frozen:
-            frozen_times = [
-                time_first_paint([str(args.frozen), "--base-url", base_url], app_env)[0]
-                for _ in range(args.runs)
-            ]
+        if frozen_cmd:
+            paired = median([f / a for f, a in zip(frozen_times, app_times, strict=True)])
             add(
                 "Frozen app start (vs venv app)",
                 median(frozen_times) * 1000,
-                app_start * 1000,
+                median(app_times) * 1000,
                 "ms",
                 "<= 1.3x",
-                median(frozen_times) <= 1.3 * app_start,
+                paired <= 1.3,
+                ratio=paired,
             )
 
         # 2, 3, 4. Fetch to screen, and smoothness during the large fetch.
