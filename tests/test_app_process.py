@@ -16,7 +16,8 @@ from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_python(code: str, tmp_path: Path, env: dict[str, str] | None = None, timeout: float = 60):
+def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of an app run: offscreen, settings and log under tmp_path, no key unless given."""
     environ = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -24,9 +25,13 @@ def run_python(code: str, tmp_path: Path, env: dict[str, str] | None = None, tim
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "PYTHONPATH": str(ROOT),
-        **(env or {}),
     }
-    environ.pop("CLOSE_API_KEY", None) if env is None or "CLOSE_API_KEY" not in env else None
+    environ.pop("CLOSE_API_KEY", None)
+    return {**environ, **extra}
+
+
+def run_python(code: str, tmp_path: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    environ = app_env(tmp_path)
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -112,15 +117,7 @@ def test_close_while_fetching_exits_cleanly(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
             cwd=tmp_path,
-            env={
-                **os.environ,
-                "QT_QPA_PLATFORM": "offscreen",
-                "HOME": str(tmp_path),
-                "XDG_CONFIG_HOME": str(tmp_path / "config"),
-                "XDG_DATA_HOME": str(tmp_path / "data"),
-                "PYTHONPATH": str(ROOT),
-                "CLOSE_API_KEY": DEMO_API_KEY,
-            },
+            env=app_env(tmp_path, CLOSE_API_KEY=DEMO_API_KEY),
         )
         try:
             deadline = time.monotonic() + 30

@@ -315,3 +315,32 @@ def test_key_loaded_from_keychain_and_contact_fetched(
     assert window.key_edit.text() == DEMO_API_KEY
     window.remember.setChecked(False)
     qtbot.waitUntil(lambda: memory_keyring.store == {})
+
+
+def test_crash_dialog_and_log_never_hold_the_key(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from close_viewer.logs import register_secret, setup_logging
+    from close_viewer.ui.crash import install_crash_handler
+
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    log_path = setup_logging(tmp_path / "crash")
+    install_crash_handler(log_path)
+    register_secret(SECRET)
+    try:
+        raise RuntimeError(f"something broke while holding {SECRET}")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    (box,) = shown
+    assert "Something unexpected went wrong" in box.text()
+    assert str(log_path) in box.informativeText()
+    assert "something broke" in box.detailedText() and SECRET not in box.detailedText()
+    logged = log_path.read_text(encoding="utf-8")
+    assert "RuntimeError: something broke while holding •••" in logged
+    assert SECRET not in logged

@@ -155,7 +155,7 @@ def _lower(text: str | None) -> str | None:
 class EmailsModel(RowTableModel):
     NOUN = "email addresses"
     COLUMNS = (
-        Column("Email address", lambda e: e.email, lambda e: e.email.lower(), width=34),
+        Column("Email address", lambda e: e.email, lambda e: e.email.lower(), width=42),
         Column("Type", lambda e: e.type, lambda e: _lower(e.type), width=10),
         Column(
             "Status",
