@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from close_viewer.core.errors import ContactParseError
-from close_viewer.core.model import Contact, parse_contact, parse_datetime
+from close_viewer.core.model import Contact
+from close_viewer.core.parser import parse_contact, parse_datetime
 from close_viewer.demo.samples import load_samples
 from close_viewer.resources import resource_path
 

@@ -8,7 +8,8 @@ from PySide6.QtGui import QPalette
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from close_viewer.core.model import CALL_STATUSES, parse_contact
+from close_viewer.core.model import CALL_STATUSES
+from close_viewer.core.parser import parse_contact
 from close_viewer.demo.samples import LARGE_CONTACT_ID, load_samples
 from close_viewer.ui.badges import COLOURS, badge_colours, badge_text, badge_tone
 from close_viewer.ui.table_models import (

@@ -30,7 +30,8 @@ from close_viewer.core.cancel import CancelToken
 from close_viewer.core.config import DEFAULT_BASE_URL, validate_base_url
 from close_viewer.core.contact_ref import CONTACT_ID_RE
 from close_viewer.core.credentials import Credential, redact
-from close_viewer.core.model import Contact, parse_contact
+from close_viewer.core.model import Contact
+from close_viewer.core.parser import parse_contact
 
 DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds
 MAX_BODY_BYTES = 64 * 1024 * 1024
