@@ -125,16 +125,19 @@ def test_frozen_app_fetches_and_renders_in_a_real_window(package: Path, tmp_path
                 ["xprop", "-id", window, "WM_CLASS"], capture_output=True, text=True, env=env
             )
             assert f'"{APP_SLUG}"' in wm_class.stdout  # matches StartupWMClass in the .desktop file
-            time.sleep(0.5)  # let the frame reach the X server before the screenshot
             shot = tmp_path / "frozen.png"
-            subprocess.run(["import", "-window", window, str(shot)], check=True, env=env, timeout=30)
-            spread = subprocess.run(
-                ["convert", str(shot), "-format", "%[fx:standard_deviation]", "info:"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            assert float(spread) > 0.05, f"screenshot looks blank (standard deviation {spread})"
+            spread = 0.0
+            deadline = time.monotonic() + 10
+            while spread <= 0.05 and time.monotonic() < deadline:  # until the frame reaches the X server
+                subprocess.run(["import", "-window", window, str(shot)], check=True, env=env, timeout=30)
+                measured = subprocess.run(
+                    ["convert", str(shot), "-format", "%[fx:standard_deviation]", "info:"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                spread = float(measured)
+            assert spread > 0.05, f"screenshot looks blank (standard deviation {spread})"
         finally:
             process.send_signal(signal.SIGTERM)  # as at logout: the app closes its window cleanly
             out, err = process.communicate(timeout=30)

@@ -173,6 +173,9 @@ def test_superseded_lookup_is_dropped(qtbot: QtBot, make_window: MakeWindow, dem
     shown: list[object] = []
     window.contact_shown.connect(shown.append)
     window.error_shown.connect(shown.append)
+    answered: list[int] = []  # job ids the worker answered, dropped or not
+    window.fetcher._worker.succeeded.connect(lambda job_id, _: answered.append(job_id))
+    window.fetcher._worker.failed.connect(lambda job_id, _: answered.append(job_id))
     window.contact_edit.setText("cont_slow")
     qtbot.keyClick(window.contact_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: any(s.path.endswith("/cont_slow/") for s in demo_server.seen))
@@ -181,7 +184,10 @@ def test_superseded_lookup_is_dropped(qtbot: QtBot, make_window: MakeWindow, dem
     qtbot.keyClick(window.contact_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=3000)  # well before the slow one's 5 s
     assert isinstance(shown[0], Contact) and shown[0].id == STATUSES
-    qtbot.wait(100)  # let any late event from the first lookup arrive: it must not show
+    # The worker answers in order: the superseded lookup's (cancelled) answer came first,
+    # and was dropped rather than shown.
+    qtbot.waitUntil(lambda: len(answered) == 2)
+    assert answered[0] < answered[1]
     assert len(shown) == 1
     assert not window.error_banner.isVisible()
 
