@@ -37,7 +37,7 @@ def add_actions(window: MainWindow) -> None:
     _action(window, edit_menu, "Go to &contact field", [key("Ctrl+L")], window.focus_contact)
     _action(window, edit_menu, "Copy contact &id", [key("Ctrl+Shift+C")], window.header.copy_id)
 
-    for number, (name, _) in enumerate(window._tab_specs, start=1):
+    for number, name in enumerate(window.tabs.titles, start=1):
         _action(
             window,
             view_menu,

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from close_viewer.core import errors
+from close_viewer.ui.contact_tabs import ContactTabs
 from close_viewer.ui.header import ContactHeader
 from close_viewer.ui.settings import AppSettings
 from close_viewer.ui.startup import after_first_paint
@@ -37,15 +37,7 @@ if TYPE_CHECKING:
     from close_viewer.core.model import Contact
     from close_viewer.ui.fetcher import Fetcher
     from close_viewer.ui.keychain_worker import KeychainWorker
-    from close_viewer.ui.table_models import RowTableModel
 
-TABS = (  # title, view objectName, text when empty
-    ("Emails", "emailsView", "No email addresses"),
-    ("Phones", "phonesView", "No phone numbers"),
-    ("Recent calls", "callsView", "No recent calls"),
-    ("Subscriptions", "subscriptionsView", "Not in any sequence"),
-    ("Links", "linksView", "No URLs or integration links"),
-)
 
 RETRYABLE = (errors.NetworkError, errors.ServerError, errors.RateLimited, errors.BadResponse)
 
@@ -165,18 +157,7 @@ class MainWindow(QMainWindow):
 
     def _build_frame(self) -> None:
         self.header = ContactHeader()
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("contactTabs")
-        self.tabs.setAccessibleName("Contact details tabs")
-        self.tabs.setDocumentMode(True)
-        self._pages: list[QVBoxLayout] = []
-        for name, _, _ in TABS:
-            page = QWidget()
-            layout = QVBoxLayout(page)
-            layout.setContentsMargins(0, 0, 0, 0)
-            self._pages.append(layout)
-            self.tabs.addTab(page, f"{name} (0)")
-        self._tab_specs: list[tuple[str, RowTableModel]] = []
+        self.tabs = ContactTabs()
         self.menus = [self.menuBar().addMenu(title) for title in ("&File", "&Edit", "&View", "&Help")]
 
         self.progress = QProgressBar()
@@ -214,14 +195,6 @@ class MainWindow(QMainWindow):
         from close_viewer.ui.banner import Banner
         from close_viewer.ui.fetcher import Fetcher
         from close_viewer.ui.keychain_worker import KeychainWorker
-        from close_viewer.ui.table_models import (
-            CallsModel,
-            EmailsModel,
-            LinksModel,
-            PhonesModel,
-            SubscriptionsModel,
-        )
-        from close_viewer.ui.tables import ContactTableView
 
         self.key_edit.setInputMethodHints(
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
@@ -240,24 +213,7 @@ class MainWindow(QMainWindow):
         self._central_layout.insertWidget(1, self.error_banner)
         self._central_layout.insertWidget(2, self.notice_banner)
 
-        self.emails_model = EmailsModel(self)
-        self.phones_model = PhonesModel(self)
-        self.calls_model = CallsModel(self)
-        self.subscriptions_model = SubscriptionsModel(self)
-        self.links_model = LinksModel(self)
-        models = (
-            self.emails_model,
-            self.phones_model,
-            self.calls_model,
-            self.subscriptions_model,
-            self.links_model,
-        )
-        for (name, object_name, empty), model, page in zip(TABS, models, self._pages, strict=True):
-            view = ContactTableView(model, empty)
-            view.setObjectName(object_name)
-            view.setAccessibleName(name)
-            page.addWidget(view)
-            self._tab_specs.append((name, model))
+        self.tabs.build_tables()
         QWidget.setTabOrder(self.fetch_button, self.tabs)
         add_actions(self)
 
@@ -391,16 +347,7 @@ class MainWindow(QMainWindow):
         self.error_banner.dismiss()
         self.header.set_contact(contact)
         self.setWindowTitle(" — ".join(filter(None, (contact.shown_name, self.options.extra_title))))
-        self.emails_model.set_rows(contact.emails)
-        self.phones_model.set_rows(contact.phones)
-        self.calls_model.set_rows(contact.recent_calls)
-        self.subscriptions_model.set_rows(contact.subscriptions)
-        from close_viewer.ui.table_models import LinkRow
-
-        links = [LinkRow.from_url(u) for u in contact.urls]
-        links += [LinkRow.from_integration(link) for link in contact.integration_links]
-        self.links_model.set_rows(links)
-        self._update_tab_titles()
+        self.tabs.show_contact(contact)
         elapsed = time.perf_counter() - self._fetch_started
         self.statusBar().showMessage(f"Loaded {contact.shown_name} in {elapsed:.2f} s.", 8000)
         self.settings.last_contact = contact.id
@@ -422,11 +369,6 @@ class MainWindow(QMainWindow):
 
         logs.info("Lookup failed: %s: %s", type(error).__name__, error.message)
         self.error_shown.emit(error)
-
-    def _update_tab_titles(self) -> None:
-        for index, (name, model) in enumerate(self._tab_specs):
-            count = model.rowCount()
-            self.tabs.setTabText(index, f"{name} ({count:,})")
 
     # --- key ------------------------------------------------------------------------
 

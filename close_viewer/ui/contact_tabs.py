@@ -1,0 +1,73 @@
+"""The tabs under the header: one table (and one model) per kind of row, counts in the titles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from close_viewer.core.model import Contact
+    from close_viewer.ui.table_models import RowTableModel
+
+TABS = (  # title, view objectName, text when empty
+    ("Emails", "emailsView", "No email addresses"),
+    ("Phones", "phonesView", "No phone numbers"),
+    ("Recent calls", "callsView", "No recent calls"),
+    ("Subscriptions", "subscriptionsView", "Not in any sequence"),
+    ("Links", "linksView", "No URLs or integration links"),
+)
+
+
+class ContactTabs(QTabWidget):
+    """Built in two steps like the window: empty pages for the first frame, then
+    `build_tables` adds the models and views right after it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactTabs")
+        self.setAccessibleName("Contact details tabs")
+        self.setDocumentMode(True)
+        self.titles = [title for title, _, _ in TABS]
+        self.models: list[RowTableModel] = []
+        self._pages: list[QVBoxLayout] = []
+        for title in self.titles:
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._pages.append(layout)
+            self.addTab(page, f"{title} (0)")
+
+    def build_tables(self) -> None:
+        from close_viewer.ui.table_models import (
+            CallsModel,
+            EmailsModel,
+            LinksModel,
+            PhonesModel,
+            SubscriptionsModel,
+        )
+        from close_viewer.ui.tables import ContactTableView
+
+        self.models = [
+            EmailsModel(self),
+            PhonesModel(self),
+            CallsModel(self),
+            SubscriptionsModel(self),
+            LinksModel(self),
+        ]
+        for (title, object_name, empty), model, page in zip(TABS, self.models, self._pages, strict=True):
+            view = ContactTableView(model, empty)
+            view.setObjectName(object_name)
+            view.setAccessibleName(title)
+            page.addWidget(view)
+
+    def show_contact(self, contact: Contact) -> None:
+        """Every table gets its rows in one reset each; the titles get their counts."""
+        from close_viewer.ui.table_models import LinkRow
+
+        links = [LinkRow.from_url(u) for u in contact.urls]
+        links += [LinkRow.from_integration(link) for link in contact.integration_links]
+        rows = (contact.emails, contact.phones, contact.recent_calls, contact.subscriptions, links)
+        for index, (title, model, items) in enumerate(zip(self.titles, self.models, rows, strict=True)):
+            model.set_rows(items)
+            self.setTabText(index, f"{title} ({model.rowCount():,})")
