@@ -129,6 +129,21 @@ def quit_on_sigterm(app: QObject | None) -> None:
     _signal_pipe[:] = [reader, writer, notifier]
 
 
+def stop_quit_on_sigterm() -> None:
+    """Undo quit_on_sigterm when main() returns (it may run inside a longer-lived process)."""
+    import signal
+
+    if not _signal_pipe:
+        return
+    reader, writer, notifier = _signal_pipe
+    _signal_pipe.clear()
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    notifier.setEnabled(False)  # type: ignore[attr-defined]
+    reader.close()  # type: ignore[attr-defined]
+    writer.close()  # type: ignore[attr-defined]
+
+
 STARTUP_PROBE_ENV = "CLOSE_VIEWER_STARTUP_PROBE"
 
 
@@ -195,9 +210,15 @@ def main(argv: list[str] | None = None) -> int:
                 extra_title="demo",
             )
         else:
+            from close_viewer.ui.settings import AppSettings
+
+            settings = AppSettings()
             env_key = os.environ.get(API_KEY_ENV, "").strip() or None
+            base_url = resolve_base_url(args.base_url, saved=settings.base_url)
+            if args.base_url:
+                settings.base_url = base_url  # remembered for the next start
             options = StartOptions(
-                base_url=resolve_base_url(args.base_url),
+                base_url=base_url,
                 contact=args.contact,
                 fields=fields,
                 session_key=env_key,
@@ -220,5 +241,6 @@ def main(argv: list[str] | None = None) -> int:
         loop.exec()
         return 0
     finally:
+        stop_quit_on_sigterm()
         if server is not None:
             server.stop()

@@ -36,3 +36,12 @@ def test_refused(url: str) -> None:
 )
 def test_allowed(url: str) -> None:
     assert validate_base_url(url) == url
+
+
+def test_saved_base_url_comes_after_flag_and_environment() -> None:
+    saved = "https://saved.example.com/api/v1"
+    assert resolve_base_url(None, {}, saved=saved) == saved
+    assert resolve_base_url(None, {"CLOSE_API_BASE_URL": "https://env.example.com"}, saved=saved) == (
+        "https://env.example.com"
+    )
+    assert resolve_base_url("https://flag.example.com", {}, saved=saved) == "https://flag.example.com"

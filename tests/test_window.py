@@ -8,7 +8,7 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -350,3 +350,28 @@ def test_crash_dialog_and_log_never_hold_the_key(
     logged = log_path.read_text(encoding="utf-8")
     assert "RuntimeError: something broke while holding •••" in logged
     assert SECRET not in logged
+
+
+def test_main_reuses_the_running_application_and_returns_when_closed(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`close_viewer.main(argv)` inside an app that already runs Qt: it returns 0 once its window closes."""
+    import close_viewer
+    from close_viewer.ui.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)  # main installs its own
+    seen: list[str] = []
+
+    def close_when_loaded() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if windows and windows[0].contact is not None:
+            seen.append(windows[0].contact.id)
+            windows[0].close()
+        else:
+            QTimer.singleShot(20, close_when_loaded)
+
+    QTimer.singleShot(0, close_when_loaded)
+    assert close_viewer.main(["--demo"]) == 0
+    assert seen == [DEMO_CONTACT_ID]

@@ -47,7 +47,9 @@ def validate_base_url(url: str) -> str:
     return url
 
 
-def resolve_base_url(cli_value: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """CLI flag first, then CLOSE_API_BASE_URL, then Close's public API."""
+def resolve_base_url(
+    cli_value: str | None = None, environ: Mapping[str, str] | None = None, saved: str = ""
+) -> str:
+    """CLI flag first, then CLOSE_API_BASE_URL, then the one saved last time, then Close's API."""
     env = os.environ if environ is None else environ
-    return validate_base_url(cli_value or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+    return validate_base_url(cli_value or env.get(BASE_URL_ENV) or saved or DEFAULT_BASE_URL)
