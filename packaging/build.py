@@ -27,7 +27,24 @@ BUILD = ROOT / "build"
 DIST = ROOT / "dist"
 PYINSTALLER = "pyinstaller==6.22.3"
 # Libraries the spec leaves out because only unused plugins need them.
-TRIMMED_LIBS = ("libgdk", "libgtk", "libcairo", "libpango", "libatk", "libfribidi", "libkrb5", "libgssapi")
+TRIMMED_LIBS = (
+    "libgdk",
+    "libgtk",
+    "libcairo",
+    "libpango",
+    "libatk",
+    "libfribidi",
+    "libkrb5",
+    "libgssapi",
+    "libepoxy",
+    "libXcomposite",
+    "libXcursor",
+    "libXdamage",
+    "libXinerama",
+    "libXrandr",
+    "libXi.",
+    "libatspi",
+)
 
 
 def app_meta() -> dict[str, str]:
