@@ -68,6 +68,29 @@ def fill(template: Path, values: dict[str, str]) -> str:
     return text
 
 
+def write_windows_version(meta: dict[str, str]) -> Path:
+    """The version resource the spec embeds in close-viewer.exe (Windows builds only; on paper here)."""
+    numbers = (*(int(n) for n in meta["VERSION"].split(".")[:3]), 0)
+    text = f"""VSVersionInfo(
+  ffi=FixedFileInfo(filevers={numbers}, prodvers={numbers}),
+  kids=[
+    StringFileInfo([StringTable('040904B0', [
+      StringStruct('ProductName', '{meta["APP_NAME"]}'),
+      StringStruct('FileDescription', '{meta["APP_NAME"]}'),
+      StringStruct('FileVersion', '{meta["VERSION"]}'),
+      StringStruct('ProductVersion', '{meta["VERSION"]}'),
+      StringStruct('InternalName', '{meta["SLUG"]}'),
+      StringStruct('OriginalFilename', '{meta["SLUG"]}.exe')])]),
+    VarFileInfo([VarStruct('Translation', [1033, 1200])])
+  ]
+)
+"""
+    path = BUILD / "windows-version.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def size_of(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -114,6 +137,8 @@ def main() -> None:
     run(python, "-m", "pip", "install", "-q", "--upgrade", "pip")
     run(python, "-m", "pip", "install", "-q", ".", PYINSTALLER)  # a wheel of this project, not editable
 
+    if sys.platform == "win32":
+        write_windows_version(meta)
     work, bundle_parent = BUILD / "pyinstaller", BUILD / "bundle"
     for folder in (work, bundle_parent):
         shutil.rmtree(folder, ignore_errors=True)
