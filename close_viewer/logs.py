@@ -9,6 +9,7 @@ imported only when the log is set up, after the window is on screen.
 from __future__ import annotations
 
 import base64
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,6 @@ def scrub(text: str) -> str:
 
 def info(message: str, *args: Any) -> None:
     """Log at INFO if logging is set up (it is imported by setup_logging only)."""
-    import sys
-
     logging = sys.modules.get("logging")
     if logging is not None:
         logging.getLogger(LOGGER).info(message, *args)

@@ -6,7 +6,7 @@ Field names and enums follow `GET /contact/{id}/` of the Close API.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar, overload
@@ -161,3 +161,7 @@ class Rows(Sequence[_T], Generic[_T]):
 
     def __repr__(self) -> str:
         return f"Rows({len(self)} × {getattr(self._cls, '__name__', 'row')})"
+
+
+# The API's contact fields (what `_fields` may name); anything else Close sends goes to `extra`.
+CONTACT_FIELDS = frozenset(f.name for f in fields(Contact)) - {"extra"}

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from close_viewer.core.errors import ContactParseError
 from close_viewer.core.model import (
+    CONTACT_FIELDS,
     Contact,
     ContactUrl,
     Email,
@@ -284,15 +285,6 @@ def _link(obj: Mapping[str, Any], p: str) -> IntegrationLink:
     return IntegrationLink(name=_str(obj, "name", p), url=_str(obj, "url", p))
 
 
-_KNOWN = frozenset(
-    (
-        "id name display_name title lead_id organization_id timezone timezone_source "
-        "created_by updated_by date_created date_updated lead_suggestions_operation_id "
-        "emails phones recent_calls subscriptions urls integration_links"
-    ).split()
-)
-
-
 def parse_contact(data: object, fast: bool = True) -> Contact:
     """Build a Contact from decoded JSON, or raise ContactParseError naming the field.
 
@@ -322,5 +314,5 @@ def parse_contact(data: object, fast: bool = True) -> Contact:
         ),
         urls=_items(data, "urls", p, _url),
         integration_links=_items(data, "integration_links", p, _link),
-        extra=MappingProxyType({k: v for k, v in data.items() if k not in _KNOWN}),
+        extra=MappingProxyType({k: v for k, v in data.items() if k not in CONTACT_FIELDS}),
     )

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from close_viewer.core.model import CONTACT_FIELDS
 from close_viewer.demo.samples import load_samples
 
 DEMO_API_KEY = "demo-key-not-a-secret"
@@ -81,14 +82,6 @@ FAULTS: dict[str, Fault] = {
     "cont_hugestream": Fault(200, _BIG, no_length=True),
     "cont_drop": Fault(drop=True),
 }
-
-_CONTACT_FIELDS = frozenset(
-    (
-        "id name display_name title lead_id organization_id timezone timezone_source "
-        "created_by updated_by date_created date_updated lead_suggestions_operation_id "
-        "emails phones recent_calls subscriptions urls integration_links"
-    ).split()
-)
 
 
 @dataclass(frozen=True)
@@ -182,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
         fields = parse_qs(seen.query).get("_fields")
         if fields:
             names = [n.strip() for n in ",".join(fields).split(",") if n.strip()]
-            unknown = [n for n in names if n not in _CONTACT_FIELDS and not n.startswith("custom.")]
+            unknown = [n for n in names if n not in CONTACT_FIELDS and not n.startswith("custom.")]
             if unknown:
                 self._json(400, {"errors": [], "field-errors": {"_fields": f"Unknown field: {unknown[0]}"}})
                 return

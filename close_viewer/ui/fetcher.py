@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from close_viewer.core.errors import CloseViewerError, FetchCancelled
+from close_viewer.core.errors import CloseViewerError
 
 if TYPE_CHECKING:
     from close_viewer.core.cancel import CancelToken
@@ -60,9 +60,7 @@ class FetchWorker(QObject):
         try:
             client = self._client_for(job.base_url)
             contact = client.fetch_contact(job.contact_id, job.credential, list(job.fields), job.token)
-        except FetchCancelled as exc:
-            self.failed.emit(job.job_id, exc)
-        except CloseViewerError as exc:
+        except CloseViewerError as exc:  # FetchCancelled too: the Fetcher drops it
             self.failed.emit(job.job_id, exc)
         else:
             self.succeeded.emit(job.job_id, contact)

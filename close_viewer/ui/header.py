@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer
@@ -16,10 +17,6 @@ if TYPE_CHECKING:
 LEAD_URL = "https://app.close.com/lead/{lead_id}/"
 NAME_STYLE = "font-size: 17pt; font-weight: 600;"
 TITLE_STYLE = "font-size: 11pt;"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 class ContactHeader(QWidget):
@@ -142,9 +139,7 @@ class ContactHeader(QWidget):
         self.id_label.setText(contact.id)
         if contact.lead_id:
             url = LEAD_URL.format(lead_id=contact.lead_id)
-            self.lead_label.setText(
-                f'<a href="{_escape(url)}">{_escape(contact.lead_id)}</a> (open in Close)'
-            )
+            self.lead_label.setText(f'<a href="{escape(url)}">{escape(contact.lead_id)}</a> (open in Close)')
             self.lead_label.setToolTip(url)
         else:
             self.lead_label.setText("—")

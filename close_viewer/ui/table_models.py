@@ -131,11 +131,11 @@ class RowTableModel(QAbstractTableModel):
         old_rows = [self._rows[i.row()] if i.row() < len(self._rows) else None for i in old]
         if 0 <= column < len(self.COLUMNS):
             key = self.COLUMNS[column].sort or self.COLUMNS[column].display
-            # Missing values sort last whichever the direction.
-            present = [r for r in self._original if key(r) is not None]
-            missing = [r for r in self._original if key(r) is None]
-            present.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-            self._rows = present + missing
+            # Missing values sort last whichever the direction; each key is computed once.
+            keyed = [(key(r), r) for r in self._original]
+            present = [pair for pair in keyed if pair[0] is not None]
+            present.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
+            self._rows = [r for _, r in present] + [r for k, r in keyed if k is None]
         else:
             self._rows = self._original
         if old:
