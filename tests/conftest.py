@@ -6,16 +6,23 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
 from close_viewer.core.credentials import ApiKey
 from close_viewer.demo import DEMO_API_KEY, DemoServer
+from close_viewer.ui.fetcher import Fetcher
+from close_viewer.ui.main_window import MainWindow, StartOptions
+from close_viewer.ui.settings import AppSettings
+
+MakeWindow = Callable[..., MainWindow]
 
 
 @pytest.fixture
@@ -67,3 +74,36 @@ def log_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     setup_logging(folder)
     return folder
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, demo_server: DemoServer, settings_path: Path, log_dir: Path) -> MakeWindow:
+    def make(
+        key: str | None = DEMO_API_KEY,
+        use_keychain: bool = False,
+        contact: str = "",
+        fetcher: Fetcher | None = None,
+    ) -> MainWindow:
+        options = StartOptions(
+            base_url=demo_server.base_url,
+            contact=contact,
+            session_key=key,
+            session_key_source="test" if key else "",
+            use_keychain=use_keychain,
+        )
+        settings = AppSettings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+        window = MainWindow(options, settings=settings, fetcher=fetcher)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.is_ready)
+        if key:
+            qtbot.waitUntil(lambda: window.key_edit.text() == key)
+        return window
+
+    return make

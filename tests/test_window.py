@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -16,47 +15,12 @@ from close_viewer.core import errors
 from close_viewer.core.model import Contact
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 from close_viewer.ui.fetcher import Fetcher
-from close_viewer.ui.main_window import MainWindow, StartOptions
-from close_viewer.ui.settings import AppSettings
+from close_viewer.ui.main_window import MainWindow
 from close_viewer.ui.table_models import Role
-from tests.conftest import MemoryKeyring
+from tests.conftest import MakeWindow, MemoryKeyring
 
 SECRET = "k3y-under-test-0123456789abcdef"
 STATUSES = "cont_9Yc2Wq7LmXk4RtPz1NbV3H"
-MakeWindow = Callable[..., MainWindow]
-
-
-@pytest.fixture
-def settings_path(tmp_path: Path) -> Path:
-    return tmp_path / "settings.ini"
-
-
-@pytest.fixture
-def make_window(qtbot: QtBot, demo_server: DemoServer, settings_path: Path, log_dir: Path) -> MakeWindow:
-    def make(
-        key: str | None = DEMO_API_KEY,
-        use_keychain: bool = False,
-        contact: str = "",
-        fetcher: Fetcher | None = None,
-    ) -> MainWindow:
-        options = StartOptions(
-            base_url=demo_server.base_url,
-            contact=contact,
-            session_key=key,
-            session_key_source="test" if key else "",
-            use_keychain=use_keychain,
-        )
-        settings = AppSettings(QSettings(str(settings_path), QSettings.Format.IniFormat))
-        window = MainWindow(options, settings=settings, fetcher=fetcher)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.is_ready)
-        if key:
-            qtbot.waitUntil(lambda: window.key_edit.text() == key)
-        return window
-
-    return make
 
 
 def lookup(qtbot: QtBot, window: MainWindow, text: str) -> object:
