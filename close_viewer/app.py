@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from close_viewer import APP_ID, APP_NAME, APP_SLUG, ORG_NAME, __version__
-from close_viewer.core.config import API_KEY_ENV, resolve_base_url
+from close_viewer.core.config import API_KEY_ENV, BASE_URL_ENV, resolve_base_url
 from close_viewer.core.errors import InvalidBaseUrl
 
 if TYPE_CHECKING:
@@ -24,11 +24,20 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QWidget
 
+    from close_viewer.ui.main_window import MainWindow
+
 
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
-    parser = argparse.ArgumentParser(prog=APP_SLUG, description=f"{APP_NAME}: look up one Close contact.")
+    from close_viewer.demo.catalogue import demo_help
+
+    parser = argparse.ArgumentParser(
+        prog=APP_SLUG,
+        description=f"{APP_NAME}: look up one Close contact.",
+        epilog=demo_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "contact", nargs="?", default="", help="a contact id (cont_…) or a Close contact link"
     )
@@ -83,8 +92,8 @@ def data_dir() -> Path:
     return Path(location or Path.home() / f".{APP_SLUG}")
 
 
-def _after_start() -> None:
-    """Set-up the first frame does not need."""
+def _after_start(window: MainWindow) -> None:
+    """Set-up the first frame does not need. Each step works even if an earlier one failed."""
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -92,7 +101,16 @@ def _after_start() -> None:
     from close_viewer.resources import resource_path
     from close_viewer.ui.crash import install_crash_handler
 
-    log_path = setup_logging(data_dir())
+    folder = data_dir()
+    try:
+        log_path: Path | None = setup_logging(folder)
+    except OSError:
+        log_path = None
+        window.show_notice(
+            "No log file",
+            f"The app could not write its log in {folder}; it works normally, but problems "
+            "cannot be recorded for support. Check that the folder is writable.",
+        )
     install_crash_handler(log_path)
     if sys.platform != "win32":
         quit_on_sigterm(QApplication.instance())
@@ -107,7 +125,8 @@ _signal_pipe: list[object] = []  # keeps the wake-up sockets and notifier alive
 
 
 def quit_on_sigterm(app: QObject | None) -> None:
-    """Close windows (saving settings, stopping threads) on SIGTERM, as at logout."""
+    """Close windows (saving settings, stopping threads) on SIGTERM, as at logout, and on
+    SIGINT (Ctrl+C in a terminal), instead of raising KeyboardInterrupt in a slot."""
     import signal
     import socket
 
@@ -119,6 +138,7 @@ def quit_on_sigterm(app: QObject | None) -> None:
     writer.setblocking(False)
     signal.set_wakeup_fd(writer.fileno())
     signal.signal(signal.SIGTERM, lambda *_: None)  # the wake-up byte does the work
+    signal.signal(signal.SIGINT, lambda *_: None)
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
     def on_signal() -> None:
@@ -139,6 +159,7 @@ def stop_quit_on_sigterm() -> None:
     _signal_pipe.clear()
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     notifier.setEnabled(False)  # type: ignore[attr-defined]
     reader.close()  # type: ignore[attr-defined]
     writer.close()  # type: ignore[attr-defined]
@@ -195,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     server = None
+    notices: list[tuple[str, str]] = []
     try:
         if args.demo:
             from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
@@ -214,7 +236,20 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = AppSettings()
             env_key = os.environ.get(API_KEY_ENV, "").strip() or None
-            base_url = resolve_base_url(args.base_url, saved=settings.base_url)
+            try:
+                base_url = resolve_base_url(args.base_url, saved=settings.base_url)
+            except InvalidBaseUrl:
+                if args.base_url or os.environ.get(BASE_URL_ENV) or not settings.base_url:
+                    raise  # the rep's own input now: say so on the command line
+                settings.base_url = ""  # a bad saved address must not keep the app from starting
+                base_url = resolve_base_url(None, saved="")
+                notices.append(
+                    (
+                        "API address reset",
+                        "The API address saved last time was not valid, so Close's own address "
+                        "is used. Start with --base-url to choose another.",
+                    )
+                )
             if args.base_url:
                 settings.base_url = base_url  # remembered for the next start
             options = StartOptions(
@@ -229,9 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     window = MainWindow(options)
+    for title, message in notices:
+        window.show_notice(title, message)
     if os.environ.get(STARTUP_PROBE_ENV) == "1":
         _probe_startup(window)
-    after_first_paint(window, _after_start)
+    after_first_paint(window, lambda: _after_start(window))
     window.show()
     try:
         if existing is None:

@@ -8,7 +8,6 @@ imported only when the log is set up, after the window is on screen.
 
 from __future__ import annotations
 
-import base64
 import sys
 import threading
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
+_path: list[Path] = []  # the log file, once set up
 LOG_NAME = "close-viewer.log"
 LOGGER = "close_viewer"
 
@@ -23,9 +23,10 @@ LOGGER = "close_viewer"
 def register_secret(secret: str) -> None:
     if len(secret) < 4:  # too short to scrub without mangling ordinary text
         return
+    from close_viewer.core.credentials import secret_forms
+
     with _lock:
-        _secrets.add(secret)
-        _secrets.add(base64.b64encode(f"{secret}:".encode()).decode("ascii"))
+        _secrets.update(secret_forms(secret))
 
 
 def scrub(text: str) -> str:
@@ -43,13 +44,27 @@ def info(message: str, *args: Any) -> None:
         logging.getLogger(LOGGER).info(message, *args)
 
 
+def error(message: str, exc: BaseException) -> None:
+    """Log an exception with its traceback (scrubbed) if logging is set up."""
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.getLogger(LOGGER).error(message, exc_info=(type(exc), exc, exc.__traceback__))
+
+
+def log_path() -> Path | None:
+    return _path[0] if _path else None
+
+
 def setup_logging(log_dir: Path) -> Path:
     """Log to `log_dir/close-viewer.log` (and nothing to stderr); returns the file's path."""
     import logging
 
+    from close_viewer.core.text import one_line
+
     class RedactingFilter(logging.Filter):
         def filter(self, record: logging.LogRecord) -> bool:
-            record.msg = scrub(record.getMessage())
+            # One record, one line: server text cannot forge lines or hide with bidi marks.
+            record.msg = one_line(scrub(record.getMessage()), 2000)
             record.args = None
             if record.exc_info:
                 record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
@@ -69,4 +84,5 @@ def setup_logging(log_dir: Path) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     root.propagate = False
+    _path[:] = [path]
     return path

@@ -291,6 +291,7 @@ def test_crash_dialog_and_log_never_hold_the_key(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sys
+    import threading
 
     from PySide6.QtWidgets import QMessageBox
 
@@ -300,6 +301,7 @@ def test_crash_dialog_and_log_never_hold_the_key(
     shown: list[QMessageBox] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     log_path = setup_logging(tmp_path / "crash")
     install_crash_handler(log_path)
     register_secret(SECRET)
@@ -307,6 +309,7 @@ def test_crash_dialog_and_log_never_hold_the_key(
         raise RuntimeError(f"something broke while holding {SECRET}")
     except RuntimeError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: len(shown) == 1)  # posted to the GUI thread's event loop
     (box,) = shown
     assert "Something unexpected went wrong" in box.text()
     assert str(log_path) in box.informativeText()

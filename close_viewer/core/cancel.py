@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -19,6 +20,7 @@ class CancelToken:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._conns: list[_HasSocket] = []
+        self._callbacks: list[Callable[[], None]] = []
 
     @property
     def cancelled(self) -> bool:
@@ -27,9 +29,30 @@ class CancelToken:
     def cancel(self) -> None:
         self._event.set()
         with self._lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback()
+        self.abandon_connections()
+
+    def abandon_connections(self) -> None:
+        """Shut down the sockets in use now (a deadline passed), without cancelling."""
+        with self._lock:
             conns, self._conns = self._conns, []
         for conn in conns:
             _shutdown(conn)
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` (from the cancelling thread) when cancelled; returns its remover."""
+        with self._lock:
+            self._callbacks.append(callback)
+        if self.cancelled:
+            callback()
+
+        def remove() -> None:
+            with self._lock, contextlib.suppress(ValueError):
+                self._callbacks.remove(callback)
+
+        return remove
 
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; True if cancelled meanwhile."""

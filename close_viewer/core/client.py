@@ -11,11 +11,14 @@ from __future__ import annotations
 import email.utils
 import gc
 import json
+import math
+import os
 import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
@@ -27,7 +30,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
 from close_viewer.core.cancel import CancelToken
-from close_viewer.core.config import DEFAULT_BASE_URL, validate_base_url
+from close_viewer.core.config import DEFAULT_BASE_URL, is_loopback, validate_base_url
 from close_viewer.core.contact_ref import CONTACT_ID_RE
 from close_viewer.core.credentials import Credential, redact
 from close_viewer.core.model import Contact
@@ -37,6 +40,7 @@ DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds
 MAX_BODY_BYTES = 64 * 1024 * 1024
 MAX_RETRIES = 3  # per lookup, for 429 and 502/503/504 together
 MAX_TOTAL_WAIT = 10.0  # seconds spent waiting between retries, at most
+LONGEST_WAIT = 86400.0  # a wait Close asks for is read up to a day; longer is "a day"
 BACKOFF = (0.25, 0.5, 1.0)
 RETRY_5XX = frozenset((502, 503, 504))
 
@@ -118,11 +122,11 @@ def _server_message(body: object) -> str:
         parts.append(err["message"])
     errs = body.get("errors")
     if isinstance(errs, list):
-        parts += [x if isinstance(x, str) else json.dumps(x) for x in errs]
+        parts += [x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in errs[:20]]
     field_errors = body.get("field-errors")
     if isinstance(field_errors, dict):
-        for name, problem in field_errors.items():
-            text = problem if isinstance(problem, str) else json.dumps(problem)
+        for name, problem in list(field_errors.items())[:20]:
+            text = problem if isinstance(problem, str) else json.dumps(problem, ensure_ascii=False)
             parts.append(f"{name}: {text}")
     message = " ".join(p.strip() for p in parts if p and p.strip())
     return message[:300] + ("…" if len(message) > 300 else "")
@@ -132,11 +136,21 @@ _RATELIMIT_RESET = re.compile(r"reset\s*=\s*([0-9]*\.?[0-9]+)")
 
 
 def _seconds(value: object) -> float | None:
+    """A non-negative number of seconds, capped at a day; None if it is not one.
+
+    Header and body values are the server's: a 401-digit integer overflows float(),
+    "nan" and "inf" parse; none of them may reach a sleep or a message unbounded."""
+    if isinstance(value, bool):
+        return None
     try:
         seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        if isinstance(value, int) and value > 0:
+            return LONGEST_WAIT  # too large for a float: certainly longer than a day
         return None
-    return seconds if 0 <= seconds < 86400 else None
+    if math.isnan(seconds) or seconds < 0:
+        return None
+    return min(seconds, LONGEST_WAIT)
 
 
 def rate_limit_wait(headers: Mapping[str, str], body: object) -> float | None:
@@ -165,11 +179,30 @@ def rate_limit_wait(headers: Mapping[str, str], body: object) -> float | None:
 
 
 def _wait_words(seconds: float) -> str:
-    whole = max(1, int(-(-seconds // 1)))
+    whole = max(1, math.ceil(min(seconds, LONGEST_WAIT)))
     if whole < 90:
         return f"{whole} second{'s' if whole != 1 else ''}"
-    minutes = -(-whole // 60)
-    return f"{minutes} minutes"
+    if whole < 90 * 60:
+        return f"{math.ceil(whole / 60)} minutes"
+    if whole < LONGEST_WAIT:
+        return f"{math.ceil(whole / 3600)} hours"
+    return "a day or more"
+
+
+def _proxies_for(url: str) -> dict[str, str]:
+    """Proxies from the environment, for https only and never for this computer.
+
+    The session does not read the environment itself (trust_env off): that would also
+    take credentials from ~/.netrc over the key the rep typed, and send a plain-http
+    request (the demo server) with the key to a proxy in the clear."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or is_loopback(parts.hostname or ""):
+        return {}
+    return {k: v for k, v in requests.utils.get_environ_proxies(url).items() if k in ("https", "all")}
+
+
+def _ca_bundle() -> str | bool:
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
 
 
 class CloseClient:
@@ -190,6 +223,10 @@ class CloseClient:
         self.max_retries = max_retries
         self.max_total_wait = max_total_wait
         self.session = requests.Session()
+        self.session.trust_env = False  # no ~/.netrc, no proxies for http: see _proxies_for
+        self.session.max_redirects = 0
+        self.proxies = _proxies_for(self.base_url)
+        self.verify = _ca_bundle()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         adapter = _TrackingAdapter()
@@ -216,14 +253,22 @@ class CloseClient:
         if CONTACT_ID_RE.fullmatch(contact_id) is None:
             raise e.InvalidContactInput(f"“{contact_id[:40]}” is not a valid contact id.")
         token = cancel or CancelToken()
-        _active.token = token
         try:
             with collector_paused():
                 body = self._get_with_retries(contact_id, credential, fields, token)
-                return parse_contact(body)
+                contact = parse_contact(body)
         finally:
-            _active.token = None
             token._detach_all()
+        # The answer's id is the server's word: it goes to the title, the log, the
+        # clipboard and the settings, so it must be the contact that was asked for.
+        if not contact.id:
+            return replace(contact, id=contact_id)  # --fields without id
+        if contact.id != contact_id:
+            raise e.BadResponse(
+                f"Close answered with a different contact than {contact_id}; it was not shown.",
+                "Try again; if it keeps happening, a proxy may be changing the traffic.",
+            )
+        return contact
 
     def _get_with_retries(
         self, contact_id: str, credential: Credential, fields: list[str] | None, token: CancelToken
@@ -247,7 +292,7 @@ class CloseClient:
                 step = BACKOFF[min(attempt, len(BACKOFF) - 1)] if delay is None else delay
             else:
                 raise self._error_for(status, body, contact_id, credential)
-            if attempt >= self.max_retries or waited + step > self.max_total_wait:
+            if attempt >= self.max_retries or waited + step > self.max_total_wait or step > 60:
                 if status == 429:
                     raise e.RateLimited(
                         "Close is limiting how many requests this API key can make right now.",
@@ -263,9 +308,63 @@ class CloseClient:
     def _send(
         self, url: str, headers: dict[str, str], token: CancelToken
     ) -> tuple[int, Mapping[str, str], bytes]:
+        """One GET, within a deadline (connect + read timeout) and abandonable at once.
+
+        The request runs in a helper thread: name resolution and connecting cannot be
+        interrupted from outside, and a server that sends one byte at a time never
+        trips the read timeout. The caller waits for the answer, the cancel token or
+        the deadline, whichever comes first; an abandoned request ends on its own
+        (its socket is shut down, or its timeouts run out) and its result is dropped."""
+        done = threading.Event()
+        outcome: list[Any] = []
+
+        def run() -> None:
+            _active.token = token
+            try:
+                outcome.append(self._send_blocking(url, headers, token))
+            except BaseException as exc:  # handed to the caller, whatever it is
+                outcome.append(exc)
+            finally:
+                _active.token = None
+                done.set()
+
+        remove = token.on_cancel(done.set)
+        try:
+            threading.Thread(target=run, name="http-request", daemon=True).start()
+            finished = done.wait(sum(self.timeout))
+        finally:
+            remove()
+        if token.cancelled:
+            raise e.FetchCancelled("The lookup was cancelled.")
+        if not finished or not outcome:
+            token.abandon_connections()  # let the helper thread end now
+            raise e.RequestTimedOut(
+                f"{self.host} did not send a complete answer within {sum(self.timeout):g} seconds.",
+                "Close may be slow right now, or the network is unstable: try again in a moment.",
+            )
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            if isinstance(result, e.CloseViewerError):
+                raise result
+            raise e.ConnectionFailed(
+                f"The request to {self.host} failed unexpectedly.", "Try again."
+            ) from None
+        return result
+
+    def _send_blocking(
+        self, url: str, headers: dict[str, str], token: CancelToken
+    ) -> tuple[int, Mapping[str, str], bytes]:
         """One GET; returns status, headers and the body read up to the cap."""
         try:
-            resp = self.session.get(url, headers=headers, timeout=self.timeout, stream=True, verify=True)
+            resp = self.session.get(
+                url,
+                headers=headers,
+                timeout=self.timeout,
+                stream=True,
+                verify=self.verify,
+                allow_redirects=False,
+                proxies=self.proxies,
+            )
             with resp:
                 declared = resp.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > self.max_body_bytes:
@@ -284,6 +383,11 @@ class CloseClient:
             if token.cancelled:
                 raise e.FetchCancelled("The lookup was cancelled.") from None
             raise self._network_error(exc) from None
+        except (ValueError, UnicodeError, OverflowError):  # e.g. urllib3's LocationParseError
+            raise e.BadResponse(
+                f"{self.host} sent an answer this app could not read.",
+                "Try again; if it keeps happening, a proxy may be changing the traffic.",
+            ) from None
         except OSError:
             if token.cancelled:
                 raise e.FetchCancelled("The lookup was cancelled.") from None
@@ -379,6 +483,14 @@ class CloseClient:
                 f"There is no contact {contact_id}, or this API key cannot see it.",
                 "Check the id (copy the contact's link from Close again); "
                 "it may have been deleted or merged.",
+                status=status,
+            )
+        if 300 <= status < 400:
+            return e.UnexpectedRedirect(
+                f"The API address answered with a redirect (HTTP {status}), which Close never sends "
+                "for API requests; it was not followed.",
+                "Check the API address (--base-url). A Wi-Fi sign-in page or a proxy may be "
+                "intercepting traffic: open a web page in your browser, then try again.",
                 status=status,
             )
         if status in (405, 415):

@@ -25,19 +25,28 @@ def is_loopback(host: str) -> bool:
 
 
 def validate_base_url(url: str) -> str:
-    """Return the URL without a trailing slash; refuse plain http unless it is this computer."""
+    """Return the URL without a trailing slash; refuse plain http unless it is this computer.
+
+    Messages never repeat the address: it may hold a password (`https://user:pw@…`)."""
     url = url.strip().rstrip("/")
+    not_web = InvalidBaseUrl("The API address is not a web address.", "Use e.g. " + DEFAULT_BASE_URL)
+    if "@" in url.partition("://")[2].partition("/")[0]:
+        raise InvalidBaseUrl(
+            "The API address must not contain a user name or password.",
+            "Give the key in the API key field instead, and remove the part before “@”.",
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        parts.port  # noqa: B018 (raises on a bad port)
     except ValueError:
-        raise InvalidBaseUrl(f"“{url[:80]}” is not a web address.", "Use e.g. " + DEFAULT_BASE_URL) from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise InvalidBaseUrl(f"“{url[:80]}” is not a web address.", "Use e.g. " + DEFAULT_BASE_URL)
-    if parts.username or parts.password:
+        raise not_web from None
+    if parts.scheme not in ("http", "https") or not host or any(ord(c) <= 32 for c in url):
+        raise not_web
+    if "?" in url or "#" in url:
         raise InvalidBaseUrl(
-            "The API address must not contain a user name or password.",
-            "Give the key in the API key field instead.",
+            "The API address must not contain “?” or “#”.",
+            "Use just the address, e.g. " + DEFAULT_BASE_URL,
         )
     if parts.scheme == "http" and not is_loopback(host):
         raise InvalidBaseUrl(

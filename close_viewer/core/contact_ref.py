@@ -30,7 +30,10 @@ def _ids_in_url(token: str) -> tuple[set[str], bool]:
     """Contact ids in a link's path, query and fragment; and whether it names a lead."""
     if "://" not in token:
         token = "https://" + token
-    parts = urlsplit(token)
+    try:
+        parts = urlsplit(token)
+    except ValueError:  # e.g. "]" or a fullwidth slash in the host: not a link we can read
+        return set(), False
     pieces = [*parts.path.split("/"), *_SPLIT.split(parts.fragment)]
     pieces += [value for _, value in parse_qsl(parts.query, keep_blank_values=True)]
     ids = {p for p in pieces if _is_contact_id(p)}

@@ -7,7 +7,12 @@ can print it by accident.
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +49,37 @@ class OAuthToken:
 Credential = ApiKey | OAuthToken
 
 
+def forms_json(value: str) -> str:
+    return json.dumps(value)[1:-1]
+
+
+def secret_forms(secret: str) -> set[str]:
+    """Every form in which a key can come back in text: as typed, normalised, in its
+    Basic-auth encoding, URL-quoted, JSON- and Python-escaped, and as a server that
+    decoded its UTF-8 bytes as Latin-1 would print it."""
+    if not secret:
+        return set()
+    forms = {secret}
+    for form in ("NFC", "NFD", "NFKC"):
+        forms.add(unicodedata.normalize(form, secret))
+    for value in list(forms):
+        forms.add(base64.b64encode(f"{value}:".encode()).decode("ascii"))
+        forms.add(quote(value, safe=""))
+        forms.add(forms_json(value))
+        forms.add(
+            re.sub(r"\\u[0-9a-f]{4}", lambda m: m.group(0)[:2] + m.group(0)[2:].upper(), forms_json(value))
+        )
+        forms.add(value.encode("unicode_escape").decode("ascii"))
+        forms.add(value.encode("utf-8").decode("latin-1"))
+        with contextlib.suppress(UnicodeError):
+            forms.add(value.encode("latin-1").decode("utf-8"))
+    return {f for f in forms if f}
+
+
 def redact(text: str, credential: Credential | None) -> str:
-    """Remove the secret (and its Basic-auth form) from text that came from elsewhere."""
+    """Remove the secret, in every form it can take, from text that came from elsewhere."""
     if credential is None or not credential.secret:
         return text
-    for secret in (credential.secret, credential.authorization().split(" ", 1)[1]):
-        text = text.replace(secret, "•••")
+    for form in sorted(secret_forms(credential.secret), key=len, reverse=True):
+        text = text.replace(form, "•••")
     return text

@@ -76,6 +76,10 @@ class UnsupportedRequest(CloseApiError):
     title = "Request not supported"
 
 
+class UnexpectedRedirect(CloseApiError):
+    title = "Unexpected redirect"
+
+
 class RateLimited(CloseApiError):
     title = "Too many requests"
 
@@ -114,6 +118,12 @@ class BadResponse(CloseViewerError):
 
 class ResponseTooLarge(BadResponse):
     title = "Answer too large"
+
+
+class UnexpectedError(CloseViewerError):
+    """Something raised that the app did not expect: reported, never left hanging."""
+
+    title = "Something went wrong"
 
 
 class ContactParseError(BadResponse):

@@ -21,11 +21,17 @@ def _keyring():  # type: ignore[no-untyped-def]
     return keyring
 
 
-def _unavailable(exc: Exception) -> KeychainUnavailable:
-    # Only the exception's type is kept: backends may echo what they were given.
+def _unavailable(exc: BaseException) -> KeychainUnavailable:
+    # Nothing of the exception is kept: backends may echo what they were given, and
+    # its class name means nothing to a rep.
+    del exc
+    return unavailable_error()
+
+
+def unavailable_error() -> KeychainUnavailable:
     return KeychainUnavailable(
-        f"The system keychain is not available ({type(exc).__name__}). "
-        "Your API key is kept only until you close the app."
+        "The system keychain could not be used, so your API key is kept only until you close "
+        "the app. Paste it again next time, or ask IT to set up a keychain (GNOME Keyring or KWallet)."
     )
 
 
@@ -43,21 +49,22 @@ class KeyStore:
 
     def load(self) -> str | None:
         try:
-            return _keyring().get_password(self.service, self.account)
-        except Exception as exc:  # keyring raises many kinds (NoKeyringError, dbus, libsecret)
+            value = _keyring().get_password(self.service, self.account)
+            return value if isinstance(value, str) else None
+        except BaseException as exc:  # keyring raises many kinds, SystemExit from some backends too
             raise _unavailable(exc) from None
 
     def save(self, secret: str) -> None:
         try:
             _keyring().set_password(self.service, self.account, secret)
-        except Exception as exc:
+        except BaseException as exc:
             raise _unavailable(exc) from None
 
     def forget(self) -> None:
-        keyring = _keyring()
         try:
+            keyring = _keyring()
             keyring.delete_password(self.service, self.account)
-        except keyring.errors.PasswordDeleteError:
-            pass  # nothing stored: already forgotten
-        except Exception as exc:
+        except BaseException as exc:
+            if type(exc).__name__ == "PasswordDeleteError":
+                return  # nothing stored: already forgotten
             raise _unavailable(exc) from None

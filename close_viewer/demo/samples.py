@@ -27,7 +27,35 @@ def load_samples() -> dict[str, dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         contacts[data["id"]] = data
     contacts[LARGE_CONTACT_ID] = large_contact()
+    for hostile in hostile_contacts(contacts[DEMO_BASE_ID]):
+        contacts[hostile["id"]] = hostile
     return contacts
+
+
+DEMO_BASE_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
+
+
+def hostile_contacts(base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Contacts whose text would hurt if shown as markup, unbounded or unfiltered."""
+    nested = "<table><tr><td>" * 20 + "deep" + "</td></tr></table>" * 20
+    return [
+        dict(
+            base,
+            id="cont_HostileMarkup",
+            name='<img src="/dev/zero">',
+            display_name='<img src="/dev/zero"><a href="https://evil.example">Your API key expired</a>',
+            title=nested,
+            emails=[{"email": "<b>bold</b>@example.com", "type": "<i>office</i>", "is_unsubscribed": False}],
+        ),
+        dict(base, id="cont_HostileHugeName", name="N" * 1_000_000, display_name="N" * 1_000_000),
+        dict(
+            base,
+            id="cont_HostileBidi",
+            name="Eve\u202egnp.exe\nINFO forged line",
+            display_name="Eve\u202egnp.exe\nINFO forged line",
+        ),
+        dict(base, id="cont_BadTimezone", timezone="America", display_name="Tz Folder", name="Tz Folder"),
+    ]
 
 
 def _ts(moment: datetime) -> str:

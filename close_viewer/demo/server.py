@@ -44,6 +44,7 @@ class Fault:
     delay: float = 0.0
     drop: bool = False
     no_length: bool = False
+    drip: float = 0.0  # seconds between single bytes of the body
 
 
 _RATE_BODY = {"error": {"message": "API call count exceeded for this period", "rate_reset": 0.2}}
@@ -81,6 +82,13 @@ FAULTS: dict[str, Fault] = {
     "cont_huge": Fault(200, _BIG),
     "cont_hugestream": Fault(200, _BIG, no_length=True),
     "cont_drop": Fault(drop=True),
+    # Hostile or broken servers: the app must report each in plain words and stay usable.
+    "cont_ratelimithuge": Fault(429, {"error": {"message": "Slow down", "rate_reset": 10**400}}),
+    "cont_redirectbad": Fault(302, None, {"Location": "http://[::1"}),
+    "cont_redirectloop": Fault(302, None, {"Location": f"{API_PREFIX}/contact/cont_redirectloop/"}),
+    "cont_forgedid": Fault(200, {"id": "cont_Forged\n2026-01-01 INFO fake log line"}),
+    "cont_drip": Fault(200, {"id": "cont_drip", "padding": "x" * 200}, drip=0.1),
+    "cont_echokey": Fault(400, None),  # answers with the API key it was sent, in every form
 }
 
 
@@ -212,6 +220,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault.delay:
             self.server.stopping.wait(fault.delay)
+        if fault.drip:
+            self._drip(fault)
+            return
+        if fault.body is None and fault is FAULTS["cont_echokey"]:
+            self._echo_key()
+            return
         if fault.body is None:
             body = b""
         elif isinstance(fault.body, bytes):
@@ -223,6 +237,38 @@ class _Handler(BaseHTTPRequestHandler):
             headers["X-No-Length"] = "1"
             self.close_connection = True
         self._send(fault.status, body, fault.content_type, headers)
+
+    def _drip(self, fault: Fault) -> None:
+        """A server that never stalls long enough for a read timeout, yet never finishes."""
+        body = json.dumps(fault.body).encode()
+        self._headers_buffer = []
+        self.send_response_only(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for byte in body:
+                if self.server.stopping.wait(fault.drip):
+                    return
+                self.wfile.write(bytes((byte,)))
+                self.wfile.flush()
+        except OSError:
+            return  # the client gave up
+
+    def _echo_key(self) -> None:
+        """A 400 whose message repeats the key: raw, JSON-escaped, and as the server decoded it."""
+        header = self.headers.get("Authorization", "")
+        try:
+            key = base64.b64decode(header.partition(" ")[2]).decode("utf-8").partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            key = ""
+        mojibake = key.encode("utf-8").decode("latin-1")
+        body = {
+            "error": f"Invalid key {key}",
+            "errors": [{"key": key}, f"seen as {mojibake}", f"header {header}"],
+        }
+        self._json(400, json.dumps(body).encode())  # ensure_ascii: non-ASCII as \\u escapes
 
 
 class _Server(ThreadingHTTPServer):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from close_viewer.core.text import elide
 from close_viewer.ui.style import widget_style
+
+MESSAGE_LIMIT = 1000
 
 
 class Banner(QFrame):
@@ -23,8 +26,10 @@ class Banner(QFrame):
         self.setAccessibleName("Error message" if kind == "error" else "Notice")
         self._title = QLabel()
         self._title.setObjectName("bannerTitle")
+        self._title.setTextFormat(Qt.TextFormat.PlainText)
         self._message = QLabel()
         self._message.setObjectName("bannerMessage")
+        self._message.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote the server
         self._message.setWordWrap(True)
         self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._retry = QPushButton("Try again")
@@ -56,8 +61,8 @@ class Banner(QFrame):
         return self._message.text()
 
     def show_message(self, title: str, message: str, hint: str = "", retry: bool = False) -> None:
-        self._title.setText(title)
-        self._message.setText(f"{message}\n{hint}".strip())
+        self._title.setText(elide(title, 120))
+        self._message.setText(f"{elide(message, MESSAGE_LIMIT)}\n{elide(hint, MESSAGE_LIMIT)}".strip())
         self._retry.setVisible(retry)
         self.setAccessibleDescription(f"{title}. {message} {hint}".strip())
         self.show()

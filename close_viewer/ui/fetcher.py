@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from close_viewer.core.errors import CloseViewerError
+from close_viewer.core.errors import CloseViewerError, UnexpectedError
 
 if TYPE_CHECKING:
     from close_viewer.core.cancel import CancelToken
@@ -32,6 +32,19 @@ class FetchJob:
     credential: Credential
     fields: tuple[str, ...]
     token: CancelToken
+
+
+def unexpected_error(exc: BaseException, doing: str) -> UnexpectedError:
+    """Log an exception nobody expected (traceback scrubbed of secrets) and word it for the rep."""
+    from close_viewer import logs
+
+    logs.error(f"Unexpected error while {doing}", exc)
+    where = logs.log_path()
+    return UnexpectedError(
+        f"Something unexpected went wrong while {doing}.",
+        (f"Details are in the log: {where}. " if where else "")
+        + "Try again; if it keeps happening, please report it.",
+    )
 
 
 class FetchWorker(QObject):
@@ -62,6 +75,8 @@ class FetchWorker(QObject):
             contact = client.fetch_contact(job.contact_id, job.credential, list(job.fields), job.token)
         except CloseViewerError as exc:  # FetchCancelled too: the Fetcher drops it
             self.failed.emit(job.job_id, exc)
+        except BaseException as exc:  # whatever it was, the window must hear of it
+            self.failed.emit(job.job_id, unexpected_error(exc, "looking up the contact"))
         else:
             self.succeeded.emit(job.job_id, contact)
 

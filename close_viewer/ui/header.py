@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from close_viewer.core.text import elide, plain_tooltip
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
 LEAD_URL = "https://app.close.com/lead/{lead_id}/"
 NAME_STYLE = "font-size: 17pt; font-weight: 600;"
 TITLE_STYLE = "font-size: 11pt;"
+NAME_LIMIT = 120
 
 
 class ContactHeader(QWidget):
@@ -112,6 +116,10 @@ class ContactHeader(QWidget):
         from PySide6.QtCore import Qt
 
         selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+        for label in self.plain_labels():
+            # Server text is never markup: "<img src=…>" or nested tables as a name
+            # would otherwise be loaded and laid out by Qt's rich-text engine.
+            label.setTextFormat(Qt.TextFormat.PlainText)
         for label in (self.name_label, self.id_label, self.org_label, self.timezone_label):
             label.setTextInteractionFlags(selectable)
         for label in (self.created_label, self.updated_label):
@@ -121,6 +129,18 @@ class ContactHeader(QWidget):
 
         self.stale_label.setStyleSheet(widget_style())
         self._name_row.setAlignment(self.stale_label, Qt.AlignmentFlag.AlignTop)
+
+    def plain_labels(self) -> tuple[QLabel, ...]:
+        """Every label that shows server text (all but the lead link, which escapes it)."""
+        return (
+            self.name_label,
+            self.title_label,
+            self.id_label,
+            self.org_label,
+            self.timezone_label,
+            self.created_label,
+            self.updated_label,
+        )
 
     def show_placeholder(self) -> None:
         self.name_label.setText("No contact loaded")
@@ -133,18 +153,22 @@ class ContactHeader(QWidget):
     def set_contact(self, contact: Contact) -> None:
         self.contact = contact
         self.set_stale(None)
-        self.name_label.setText(contact.shown_name)
-        self.title_label.setText(contact.title or "")
+        self.name_label.setText(elide(contact.shown_name, NAME_LIMIT))
+        self.name_label.setToolTip(
+            plain_tooltip(contact.shown_name) if len(contact.shown_name) > NAME_LIMIT else ""
+        )
+        self.title_label.setText(elide(contact.title or ""))
         self.title_label.setVisible(bool(contact.title))
-        self.id_label.setText(contact.id)
+        self.id_label.setText(elide(contact.id, 80))
         if contact.lead_id:
-            url = LEAD_URL.format(lead_id=contact.lead_id)
-            self.lead_label.setText(f'<a href="{escape(url)}">{escape(contact.lead_id)}</a> (open in Close)')
-            self.lead_label.setToolTip(url)
+            lead_id = elide(contact.lead_id, 80)
+            url = LEAD_URL.format(lead_id=quote(contact.lead_id[:200], safe=""))
+            self.lead_label.setText(f'<a href="{escape(url)}">{escape(lead_id)}</a> (open in Close)')
+            self.lead_label.setToolTip(plain_tooltip(url))
         else:
             self.lead_label.setText("—")
             self.lead_label.setToolTip("")
-        self.org_label.setText(contact.organization_id or "—")
+        self.org_label.setText(elide(contact.organization_id or "—", 80))
         self._update_times()
         self._clock.start()
 
@@ -178,13 +202,14 @@ class ContactHeader(QWidget):
         from datetime import datetime
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+        shown = elide(contact.timezone, 80)
         try:
             now = datetime.now(ZoneInfo(contact.timezone))
-        except (ZoneInfoNotFoundError, ValueError):
-            return contact.timezone
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder in tzdata
+            return shown
         local = QLocale().toString(QTime(now.hour, now.minute), QLocale.FormatType.ShortFormat)
         day = QLocale().dayName(now.isoweekday(), QLocale.FormatType.ShortFormat)
-        return f"{contact.timezone} · their time now {day} {local}"
+        return f"{shown} · their time now {day} {local}"
 
     @staticmethod
     def _when(moment: datetime | None, who: str | None) -> str:
@@ -196,4 +221,4 @@ class ContactHeader(QWidget):
         from close_viewer.ui.dates import local_datetime
 
         text = f"{local_datetime(moment)} ({formatting.relative(moment, datetime.now(timezone.utc))})"
-        return f"{text}\nby {who}" if who else text
+        return f"{text}\nby {elide(who, 80)}" if who else text

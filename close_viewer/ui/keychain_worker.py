@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from close_viewer.core.keychain import KeychainUnavailable, KeyStore
+from close_viewer.core.keychain import KeychainUnavailable, KeyStore, unavailable_error
 
 
 class KeychainWorker(QObject):
@@ -48,6 +48,9 @@ class KeychainWorker(QObject):
                 result = call()
             except KeychainUnavailable as exc:
                 message = str(exc)
+                self._emit(lambda: self.unavailable.emit(message))
+            except BaseException:  # never a traceback on stderr: it could hold the key
+                message = str(unavailable_error())
                 self._emit(lambda: self.unavailable.emit(message))
             else:
                 self._emit(lambda: done(result))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from close_viewer.core import errors
+from close_viewer.core.text import one_line
 from close_viewer.ui.contact_tabs import ContactTabs
 from close_viewer.ui.header import ContactHeader
 from close_viewer.ui.settings import AppSettings
@@ -39,7 +40,13 @@ if TYPE_CHECKING:
     from close_viewer.ui.keychain_worker import KeychainWorker
 
 
-RETRYABLE = (errors.NetworkError, errors.ServerError, errors.RateLimited, errors.BadResponse)
+RETRYABLE = (
+    errors.NetworkError,
+    errors.ServerError,
+    errors.RateLimited,
+    errors.BadResponse,
+    errors.UnexpectedError,
+)
 
 
 class StartOptions(NamedTuple):
@@ -88,6 +95,7 @@ class MainWindow(QMainWindow):
         self._saved_key: str | None = None
         self._keychain_ok = options.use_keychain
         self._fetch_started = 0.0
+        self._startup_notices: list[tuple[str, str]] = []
 
         # Qt appends the application's display name ("… — Close Contact Viewer").
         self.setWindowTitle(options.extra_title)
@@ -102,6 +110,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(self.settings.geometry)
         self.contact_edit.setText(options.contact or self.settings.last_contact)
         after_first_paint(self, self._finish_building)
+
+    @property
+    def can_remember(self) -> bool:
+        """Only a key the rep typed or the keychain gave may be saved; never a session key."""
+        return self.options.use_keychain and not self.options.session_key
+
+    def show_notice(self, title: str, message: str) -> None:
+        """A notice banner now, or as soon as the window has one (start-up problems)."""
+        if self.is_ready:
+            self.notice_banner.show_message(title, message)
+        else:
+            self._startup_notices.append((title, message))
 
     # --- building -------------------------------------------------------------------
 
@@ -121,12 +141,14 @@ class MainWindow(QMainWindow):
         self.remember = QCheckBox("Remember in system keychain")
         self.remember.setObjectName("rememberKeyCheck")
         self.remember.setAccessibleName("Remember API key in system keychain")
-        self.remember.setChecked(self.settings.remember_key and self.options.use_keychain)
-        self.remember.setEnabled(self.options.use_keychain)
-        if self.options.session_key_source:
-            self.remember.setToolTip(
-                f"The key comes from {self.options.session_key_source}: it is not saved."
-            )
+        self.remember.setChecked(self.settings.remember_key and self.can_remember)
+        self.remember.setEnabled(self.can_remember)
+        if self.options.session_key:
+            # A key from CLOSE_API_KEY or demo mode is for this session only: never saved.
+            why = f"The key comes from {self.options.session_key_source or 'this session'}: it is not saved."
+            self.remember.setText(f"Not saved (key from {self.options.session_key_source or 'session'})")
+            self.remember.setToolTip(why)
+            self.remember.setAccessibleDescription(why)
 
         self.contact_edit = QLineEdit()
         self.contact_edit.setObjectName("contactEdit")
@@ -231,6 +253,8 @@ class MainWindow(QMainWindow):
         )
         self.remember.toggled.connect(self._remember_toggled)
         self.is_ready = True
+        for title, message in self._startup_notices:
+            self.notice_banner.show_message(title, message)
         self.ready.emit()
 
         self.fetcher.start_thread()
@@ -346,10 +370,11 @@ class MainWindow(QMainWindow):
         self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
         self.header.set_contact(contact)
-        self.setWindowTitle(" — ".join(filter(None, (contact.shown_name, self.options.extra_title))))
+        name = one_line(contact.shown_name, 80)  # no line breaks or bidi overrides in the title
+        self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))
         self.tabs.show_contact(contact)
         elapsed = time.perf_counter() - self._fetch_started
-        self.statusBar().showMessage(f"Loaded {contact.shown_name} in {elapsed:.2f} s.", 8000)
+        self.statusBar().showMessage(f"Loaded {name} in {elapsed:.2f} s.", 8000)
         self.settings.last_contact = contact.id
         self._remember_key_after_success()
         logs.info("Loaded contact %s in %.3f s", contact.id, elapsed)
@@ -361,7 +386,8 @@ class MainWindow(QMainWindow):
         message, hint = error.message, error.hint
         if self.contact is not None and not isinstance(error, errors.InvalidContactInput):
             self.header.set_stale(self.loaded_at)
-            hint = f"{hint} Still showing {self.contact.shown_name} as loaded earlier.".strip()
+            name = one_line(self.contact.shown_name, 80)
+            hint = f"{hint} Still showing {name} as loaded earlier.".strip()
         self.error_banner.show_message(error.title, message, hint, retry=retry)
         if isinstance(error, errors.AuthenticationFailed):
             self.key_edit.setFocus()
@@ -378,7 +404,7 @@ class MainWindow(QMainWindow):
         self.show_key.setAccessibleName("Hide API key" if visible else "Show API key")
 
     def _remember_toggled(self, checked: bool) -> None:
-        if not self.options.use_keychain:
+        if not self.can_remember:
             return
         self.settings.remember_key = checked
         if checked:
@@ -392,7 +418,7 @@ class MainWindow(QMainWindow):
         """Save the key only once Close has accepted it, and only when it changed."""
         key = self.key_edit.text().strip()
         if (
-            self.options.use_keychain
+            self.can_remember
             and self._keychain_ok
             and self.remember.isChecked()
             and self.contact is not None

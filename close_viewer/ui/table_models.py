@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 
 from close_viewer.core import formatting
+from close_viewer.core.text import DISPLAY_LIMIT, elide, plain_tooltip
 from close_viewer.ui.badges import badge_text
 from close_viewer.ui.dates import local_datetime
 
@@ -34,6 +35,8 @@ _TEXT_ROLES = frozenset(
     int(r.value)
     for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
 )
+
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 
 
 class Role(IntEnum):
@@ -107,7 +110,10 @@ class RowTableModel(QAbstractTableModel):
         row = self._rows[row_number]
         column = self.COLUMNS[column_number]
         if role in _TEXT_ROLES:
-            return column.display(row)
+            text = column.display(row)
+            if role == _TOOLTIP:  # Qt shows a tooltip that looks like HTML as rich text
+                return plain_tooltip(text) if text else None
+            return elide(text) if len(text) > DISPLAY_LIMIT else text
         if role == Role.ROW:
             return row
         if role == Role.SORT:

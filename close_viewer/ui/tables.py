@@ -14,6 +14,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from close_viewer.core.text import one_line
 from close_viewer.ui.badges import StatusBadgeDelegate
 from close_viewer.ui.table_models import Role, RowTableModel
 
@@ -65,7 +66,7 @@ class ContactTableView(QTableView):
         model = self.model()
         rows = sorted({i.row() for i in self.selectionModel().selectedIndexes()})
         return "\n".join(
-            "\t".join(str(model.index(r, c).data() or "") for c in range(model.columnCount())) for r in rows
+            "\t".join(one_line(model.index(r, c).data()) for c in range(model.columnCount())) for r in rows
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
