@@ -168,3 +168,98 @@ def test_unusual_command_lines_go_to_argparse() -> None:
         parse_args(["--no-such-option"])
     with pytest.raises(SystemExit):
         parse_args(["cont_a", "cont_b"])  # one contact at a time
+
+
+REPORT_WHEN_READY = """
+    import json, os, signal, sys
+    from PySide6.QtCore import QTimer
+    import close_viewer
+    from close_viewer import app as app_module
+    from close_viewer.ui import main_window
+
+    original_show = main_window.MainWindow.show
+
+    def show(self):
+        original_show(self)
+
+        def report():
+            if not (self.is_ready and app_module._signal_pipe):
+                QTimer.singleShot(10, report)
+                return
+            from close_viewer.ui import crash
+            state = {
+                "notice": self.notice_banner.isVisible() and self.notice_banner.title,
+                "notice_message": self.notice_banner.message,
+                "crash_handler": bool(crash._reporter) and sys.excepthook is not sys.__excepthook__,
+                "base_url": self.options.base_url,
+            }
+            print("STATE " + json.dumps(state), flush=True)
+            if os.environ.get("WAIT_FOR_SIGNAL") != "1":
+                self.close()
+
+        QTimer.singleShot(0, report)
+
+    main_window.MainWindow.show = show
+    sys.exit(close_viewer.main(sys.argv[1:]))
+"""
+
+
+def start_reporting_app(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(REPORT_WHEN_READY), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=app_env(tmp_path, **env),
+    )
+
+
+def read_state(process: subprocess.Popen[str]) -> dict[str, object]:
+    import json
+
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("STATE "):
+            return dict(json.loads(line[6:]))
+    raise AssertionError(f"no state: {process.communicate()[1]}")
+
+
+def test_an_unwritable_log_folder_still_gives_a_working_window(tmp_path: Path) -> None:
+    (tmp_path / "data-is-a-file").write_text("not a folder")
+    process = start_reporting_app(tmp_path, "--demo", XDG_DATA_HOME=str(tmp_path / "data-is-a-file"))
+    state = read_state(process)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert state["notice"] == "No log file"
+    assert state["crash_handler"] is True  # installed anyway, and the SIGTERM hook too
+    assert "Traceback" not in err
+
+
+def test_an_invalid_saved_base_url_gives_a_window_with_a_notice(tmp_path: Path) -> None:
+    from close_viewer import APP_SLUG, ORG_NAME
+
+    config = tmp_path / "config" / ORG_NAME
+    config.mkdir(parents=True)
+    (config / f"{APP_SLUG}.conf").write_text("[api]\nbase_url=ftp://user:hunter2pw@example.com\n")
+    process = start_reporting_app(tmp_path, DEMO_CONTACT_ID)
+    state = read_state(process)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert state["notice"] == "API address reset"
+    assert state["base_url"] == "https://api.close.com/api/v1"
+    assert "hunter2pw" not in out + err + str(state)
+    assert "hunter2pw" not in (config / f"{APP_SLUG}.conf").read_text()  # the bad address is dropped
+
+
+def test_ctrl_c_closes_the_app_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    process = start_reporting_app(tmp_path, "--demo", WAIT_FOR_SIGNAL="1")
+    read_state(process)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    log = next((tmp_path / "data").rglob("close-viewer.log")).read_text(encoding="utf-8")
+    assert "Unexpected error" not in log

@@ -110,6 +110,15 @@ class _TrackingAdapter(HTTPAdapter):
         return manager
 
 
+class _NoRedirectSession(requests.Session):
+    """Never follows, nor even parses, a redirect: Close does not redirect API calls, and a
+    malformed Location (`http://[::1`) would otherwise raise while requests prepares the
+    next request, even with allow_redirects=False."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 def _server_message(body: object) -> str:
     """The human text in a Close error body, whichever of its shapes it has."""
     if not isinstance(body, dict):
@@ -222,7 +231,7 @@ class CloseClient:
         self.max_body_bytes = max_body_bytes
         self.max_retries = max_retries
         self.max_total_wait = max_total_wait
-        self.session = requests.Session()
+        self.session = _NoRedirectSession()
         self.session.trust_env = False  # no ~/.netrc, no proxies for http: see _proxies_for
         self.session.max_redirects = 0
         self.proxies = _proxies_for(self.base_url)
