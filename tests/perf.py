@@ -107,6 +107,32 @@ sys.exit(app.exec())
 """
 )
 
+# The floor of "start to answer": the same bare window, which right after its first paint
+# fetches the contact with plain requests + json and puts its name in the title.
+BARE_ANSWER = BARE_START.replace(
+    "window.installEventFilter(FirstPaint(window))",
+    """
+def answer():
+    import json, os, requests
+    base, contact = sys.argv[1], sys.argv[2]
+    url = f"{base}/contact/{contact}/"
+    data = json.loads(requests.get(url, auth=(os.environ["CLOSE_API_KEY"], "")).content)
+    window.setWindowTitle(data["display_name"])
+    print(f"ANSWER {time.monotonic()} {window.windowTitle()}", flush=True)
+    QTimer.singleShot(0, window.close)
+
+class AfterPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, answer)
+        return False
+
+after_paint = AfterPaint()
+window.installEventFilter(after_paint)
+""",
+)
+
 # The floor: a plain script doing requests.get + json.loads of the same URL. It waits on
 # stdin so each app fetch can be paired with a floor fetch right after it.
 FLOOR = """
@@ -145,6 +171,16 @@ def time_first_paint(command: list[str], env: dict[str, str]) -> tuple[float, in
             _, painted, rss = line.split()
             return float(painted) - start, int(rss)
     raise RuntimeError(f"no first paint from {command[:3]}: {result.stderr[-2000:]}")
+
+
+def time_answer(command: list[str], env: dict[str, str]) -> float:
+    """Seconds from process start to the window titled with the contact's name."""
+    start = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    for line in result.stdout.splitlines():
+        if line.startswith("ANSWER "):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"no answer from {command[:3]}: {result.stderr[-2000:]}")
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
@@ -349,6 +385,29 @@ def main() -> None:
                 paired <= 1.3,
                 ratio=paired,
             )
+
+        # 1b. Start to answer: `close-viewer CONTACT` with a key in the environment, from the
+        # process's start to its window titled with the contact's name, against the bare
+        # window that fetches the same contact with plain requests right after its first paint.
+        answer_cmd = [*app_cmd, ORDINARY]
+        answer_env = dict(env, CLOSE_API_KEY=DEMO_API_KEY, CLOSE_VIEWER_STARTUP_PROBE="answer")
+        bare_answer_cmd = [sys.executable, "-c", BARE_ANSWER, base_url, ORDINARY]
+        time_answer(answer_cmd, answer_env)
+        time_answer(bare_answer_cmd, answer_env)
+        answers, bare_answers = [], []
+        for _ in range(2 * args.runs):
+            answers.append(time_answer(answer_cmd, answer_env))
+            bare_answers.append(time_answer(bare_answer_cmd, answer_env))
+        paired = median([a / b for a, b in zip(answers, bare_answers, strict=True)])
+        add(
+            "Start to answer (close-viewer CONTACT)",
+            median(answers) * 1000,
+            median(bare_answers) * 1000,
+            "ms",
+            "<= 1.2x",
+            paired <= 1.2,
+            ratio=paired,
+        )
 
         # 2, 3, 4. Fetch to screen, and smoothness during the large fetch.
         timer = FetchTimer(base_url, DEMO_API_KEY, tmp)
