@@ -65,6 +65,9 @@ LIBRARY_PACKAGES = {
     "libxcb-sync.so.1": "libxcb-sync1",
     "libxcb-render.so.0": "libxcb-render0",
     "libxcb-glx.so.0": "libxcb-glx0",
+    "libwayland-client.so.0": "libwayland-client0",
+    "libwayland-cursor.so.0": "libwayland-cursor0",
+    "libwayland-egl.so.1": "libwayland-egl1",
 }
 
 
@@ -108,7 +111,7 @@ def ensure_packages(packages: list[str], why: str) -> None:
         print(f"\n    {line}\n", file=sys.stderr)
         say("run that line (or ask your administrator to), then run this command again.")
         sys.exit(1)
-    say(f"installing {why}: {' '.join(missing)}")
+    say(f"installing the system packages {why} needs: {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     update = subprocess.run([*prefix, "apt-get", "update", "-qq"], env=env, check=False)
     install = subprocess.run(
@@ -132,7 +135,7 @@ def ensure_venv(extras: str) -> Path:
         try:
             import ensurepip  # noqa: F401  (Debian ships it in python3-venv)
         except ImportError:
-            ensure_packages(VENV_PACKAGES, "creating a virtual environment")
+            ensure_packages(VENV_PACKAGES, "a virtual environment")
         say("creating the virtual environment in .venv")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
@@ -162,7 +165,12 @@ def missing_qt_libraries(python: Path) -> list[str]:
     )
     plugins = Path(found.stdout.strip()) / "Qt" / "plugins" / "platforms"
     missing: set[str] = set()
-    for plugin in sorted(plugins.glob("libq*.so")):
+    # X11 (what Qt picks on Linux desktops, Wayland ones included through XWayland) and
+    # offscreen (the tests); the Wayland plugin is checked only in a Wayland session.
+    names = ["libqxcb.so", "libqoffscreen.so"] + (
+        ["libqwayland*.so"] if os.environ.get("WAYLAND_DISPLAY") else []
+    )
+    for plugin in sorted(p for name in names for p in plugins.glob(name)):
         result = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False)
         missing |= {line.split()[0] for line in result.stdout.splitlines() if "not found" in line}
     return sorted(missing)
