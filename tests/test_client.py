@@ -10,7 +10,7 @@ import pytest
 
 from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
-from close_viewer.core.client import CancelToken, CloseClient, rate_limit_wait
+from close_viewer.core.api import CancelToken, CloseClient, rate_limit_wait
 from close_viewer.core.credentials import ApiKey, OAuthToken
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DEMO_OAUTH_TOKEN, DemoServer
 
@@ -263,8 +263,9 @@ def test_no_secret_in_any_error(
 
 
 def test_server_text_that_echoes_the_key_is_redacted() -> None:
-    from close_viewer.core.client import CloseClient as C
+    from close_viewer.core.api import CloseClient as C
+    from close_viewer.core.api import Subject
 
     client = C("http://127.0.0.1:9/api/v1")
-    err = client._error_for(400, {"error": f"bad key {SECRET}"}, "cont_a", ApiKey(SECRET))
+    err = client._error_for(400, {"error": f"bad key {SECRET}"}, Subject("contact", "cont_a"), ApiKey(SECRET))
     assert SECRET not in err.message and "•••" in err.message

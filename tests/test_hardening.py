@@ -21,8 +21,9 @@ from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from close_viewer.core import errors as e
+from close_viewer.core.api import CloseClient
+from close_viewer.core.api.transport import _proxies_for
 from close_viewer.core.cancel import CancelToken
-from close_viewer.core.client import CloseClient, _proxies_for
 from close_viewer.core.config import validate_base_url
 from close_viewer.core.contact_ref import parse_contact_ref
 from close_viewer.core.credentials import ApiKey, redact, secret_forms

@@ -87,7 +87,6 @@ def test_happy_path(qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServ
         ("cont_badshape", "Unexpected contact data", "emails should be a list"),
         ("cont_drop", "Cannot reach Close", "connection to 127.0.0.1"),
         ("cont_abc/../x", "Not a contact id", "not a valid contact id"),
-        ("lead_Vx3Qm9KpT2sLw7RbNz4HcYd", "Not a contact id", "lead, not a contact"),
     ],
 )
 def test_error_banner(qtbot: QtBot, make_window: MakeWindow, typed: str, title: str, words: str) -> None:

@@ -41,6 +41,26 @@ def _ids_in_url(token: str) -> tuple[set[str], bool]:
     return ids, names_lead
 
 
+def lead_id_in_link(text: str) -> str | None:
+    """The lead id of a Close lead link (app.close.com / app.close.io) with no contact id."""
+    for raw in text.split():
+        token = raw.strip(_STRIP)
+        if not _URL_RE.match(token):
+            continue
+        if "://" not in token:
+            token = "https://" + token
+        try:
+            parts = urlsplit(token)
+        except ValueError:
+            continue
+        if (parts.hostname or "").lower() not in ("app.close.com", "app.close.io"):
+            continue
+        for piece in [*parts.path.split("/"), *_SPLIT.split(parts.fragment)]:
+            if LEAD_ID_RE.fullmatch(piece):
+                return piece
+    return None
+
+
 def parse_contact_ref(text: str) -> str:
     """Return the one contact id in `text`, or raise InvalidContactInput."""
     stripped = text.strip()

@@ -72,6 +72,16 @@ class ContactNotFound(CloseApiError):
     title = "Contact not found"
 
 
+class LeadNotFound(ContactNotFound):
+    title = "Lead not found"
+
+
+class NoMatch(CloseViewerError):
+    """A search or a lead found no contact."""
+
+    title = "No contact found"
+
+
 class UnsupportedRequest(CloseApiError):
     title = "Request not supported"
 

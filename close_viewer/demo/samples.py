@@ -29,7 +29,115 @@ def load_samples() -> dict[str, dict[str, Any]]:
     contacts[LARGE_CONTACT_ID] = large_contact()
     for hostile in hostile_contacts(contacts[DEMO_BASE_ID]):
         contacts[hostile["id"]] = hostile
+    for extra in colleague_contacts():
+        contacts[extra["id"]] = extra
     return contacts
+
+
+LEADS: dict[str, dict[str, Any]] = {
+    "lead_Vx3Qm9KpT2sLw7RbNz4HcYd": {"display_name": "Acme Iberia S.L.", "status_label": "Customer"},
+    "lead_Hp7Lx2Nq9WcRz4KmTb1VdYs": {"display_name": "Watanabe Trading K.K.", "status_label": "Qualified"},
+    "lead_Qs4Lm8Xk2WzTp6RcNv1HbYd": {"display_name": "Gulf Trading Co.", "status_label": "Potential"},
+    "lead_Bg5Tz8Kq2WmXp4LcRn7VdHs": {"display_name": "Switchboard Services", "status_label": "Customer"},
+    "lead_Nw7Kd2Lx9QmTp4RcZb6VhYs": {"display_name": "Northwind Ltd", "status_label": "Potential"},
+    "lead_EmptyNoContacts00000": {"display_name": "Globex (no contacts yet)", "status_label": "Potential"},
+}
+EMPTY_LEAD_ID = "lead_EmptyNoContacts00000"
+
+
+def lead(lead_id: str) -> dict[str, Any] | None:
+    """A lead as `GET /lead/{id}/` answers it, with its contacts from the samples."""
+    known = LEADS.get(lead_id)
+    if known is None:
+        return None
+    contacts = [c for c in load_samples().values() if c.get("lead_id") == lead_id]
+    return {
+        "id": lead_id,
+        "display_name": known["display_name"],
+        "name": known["display_name"],
+        "status_label": known["status_label"],
+        "html_url": f"https://app.close.com/lead/{lead_id}/",
+        "organization_id": "orga_Qk2vN8sLx4TfRm7WbYc1HdPz",
+        "contact_ids": [c["id"] for c in contacts],
+        "contacts": contacts,
+    }
+
+
+def _person(
+    contact_id: str, name: str, title: str, lead_id: str, email: str, phone: str, country: str
+) -> dict[str, Any]:
+    return {
+        "id": contact_id,
+        "organization_id": "orga_Qk2vN8sLx4TfRm7WbYc1HdPz",
+        "lead_id": lead_id,
+        "name": name,
+        "display_name": name,
+        "title": title,
+        "timezone": None,
+        "created_by": "user_Lm4pX9aWq2RzTn6VbKd8YsJc",
+        "updated_by": "user_Lm4pX9aWq2RzTn6VbKd8YsJc",
+        "date_created": "2025-03-02T09:00:00.000000+00:00",
+        "date_updated": "2026-10-30T16:20:00.000000+00:00",
+        "emails": [{"email": email, "type": "office", "is_unsubscribed": False}],
+        "phones": [{"phone": phone, "phone_formatted": phone, "type": "office", "country": country}],
+        "recent_calls": [],
+        "subscriptions": [],
+        "urls": [],
+        "integration_links": [],
+    }
+
+
+def colleague_contacts() -> list[dict[str, Any]]:
+    """Contacts that make search worth showing: a shared surname, a lead with several
+    contacts (María's colleagues at Acme Iberia), phone numbers in several countries."""
+    acme, northwind = "lead_Vx3Qm9KpT2sLw7RbNz4HcYd", "lead_Nw7Kd2Lx9QmTp4RcZb6VhYs"
+    return [
+        _person(
+            "cont_Fz3Carlos8Fernandez2Q",
+            "Carlos Fernández",
+            "CFO",
+            acme,
+            "c.fernandez@acme-iberia.es",
+            "+34915550199",
+            "ES",
+        ),
+        _person(
+            "cont_Lk8Lucia4Fernandez7Rz",
+            "Lucía Fernández Ruiz",
+            "Buyer",
+            acme,
+            "lucia.fernandez@acme-iberia.es",
+            "+34915550142",
+            "ES",
+        ),
+        _person(
+            "cont_Pq2Oliver6Bennett9Wx",
+            "Oliver Bennett",
+            "Head of IT",
+            northwind,
+            "oliver.bennett@northwind.co.uk",
+            "+442079460958",
+            "GB",
+        ),
+        _person(
+            "cont_Hm5Jana3Schmidt8Kv",
+            "Jana Schmidt",
+            "Einkauf",
+            northwind,
+            "jana.schmidt@northwind.de",
+            "+493012345678",
+            "DE",
+        ),
+        _person(
+            "cont_Tr9Dana1Reyes4Lp",
+            "Dana Reyes",
+            "VP Sales",
+            northwind,
+            "dana.reyes@northwind.com",
+            "+14155550132",
+            "US",
+        ),
+    ]
 
 
 DEMO_BASE_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
@@ -38,6 +146,8 @@ DEMO_BASE_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
 def hostile_contacts(base: dict[str, Any]) -> list[dict[str, Any]]:
     """Contacts whose text would hurt if shown as markup, unbounded or unfiltered."""
     nested = "<table><tr><td>" * 20 + "deep" + "</td></tr></table>" * 20
+    # Their own lead-less, phone-less records, so that they stay out of María's lead and searches.
+    base = dict(base, lead_id=None, phones=[], emails=[{"email": "hostile@example.com", "type": "other"}])
     return [
         dict(
             base,
@@ -53,6 +163,7 @@ def hostile_contacts(base: dict[str, Any]) -> list[dict[str, Any]]:
             id="cont_HostileBidi",
             name="Eve\u202egnp.exe\nINFO forged line",
             display_name="Eve\u202egnp.exe\nINFO forged line",
+            emails=[{"email": "eve\n@example.com", "type": "other\u202e", "is_unsubscribed": False}],
         ),
         dict(base, id="cont_BadTimezone", timezone="America", display_name="Tz Folder", name="Tz Folder"),
     ]

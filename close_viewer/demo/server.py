@@ -99,6 +99,7 @@ class SeenRequest:
     query: str
     authorization: str | None
     user_agent: str | None
+    body: Any = None  # the decoded JSON body of a POST
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -136,9 +137,36 @@ class _Handler(BaseHTTPRequestHandler):
         self._record()
         self._json(405, {"error": "Method not allowed."}, {"Allow": "GET"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815
 
-    def _record(self) -> SeenRequest:
+    def do_POST(self) -> None:
+        """`POST /data/search/`: Close's Advanced Filtering API over the sample contacts."""
+        length = self.headers.get("Content-Length", "0")
+        raw = self.rfile.read(int(length)) if length.isdigit() and int(length) < 1_000_000 else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        seen = self._record(body)
+        if seen.path != f"{API_PREFIX}/data/search/":
+            self._json(405, {"error": "Method not allowed."}, {"Allow": "GET"})
+            return
+        if not self._authorized(seen.authorization):
+            self._json(401, {"error": "The API key or token you provided is not valid."})
+            return
+        if body is None:
+            self._json(400, {"error": "The request body is not valid JSON."})
+            return
+        from close_viewer.demo.search import SearchError, run_search
+
+        try:
+            answer = run_search(body, [c for c in self.server.contacts.values() if c["id"] not in FAULTS])
+        except SearchError as exc:
+            self._json(400, {"error": str(exc)})
+            return
+        self._json(200, json.dumps(answer, ensure_ascii=False).encode())
+
+    def _record(self, body: Any = None) -> SeenRequest:
         parts = urlsplit(self.path)
         seen = SeenRequest(
             self.command,
@@ -146,6 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
             parts.query,
             self.headers.get("Authorization"),
             self.headers.get("User-Agent"),
+            body,
         )
         with self.server.lock:
             self.server.seen.append(seen)
@@ -160,6 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.server.latency:
             self.server.stopping.wait(self.server.latency)
+        if seen.path.startswith(f"{API_PREFIX}/lead/") and seen.path.endswith("/"):
+            self._lead(seen)
+            return
         prefix = f"{API_PREFIX}/contact/"
         if not (seen.path.startswith(prefix) and seen.path.endswith("/")):
             self._json(404, {"error": "Not found."})
@@ -190,6 +222,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {k: v for k, v in contact.items() if k in names})
             return
         self._json(200, self.server.encoded(contact_id, contact))
+
+    def _lead(self, seen: SeenRequest) -> None:
+        from close_viewer.demo.samples import lead
+
+        if not self._authorized(seen.authorization):
+            self._json(401, {"error": "The API key or token you provided is not valid."})
+            return
+        found = lead(seen.path[len(f"{API_PREFIX}/lead/") : -1])
+        if found is None:
+            self._json(404, {"error": "Empty query: lead matching query does not exist."})
+            return
+        fields = parse_qs(seen.query).get("_fields")
+        if fields:
+            names = {n.strip() for n in ",".join(fields).split(",") if n.strip()}
+            found = {k: v for k, v in found.items() if k in names}
+        self._json(200, json.dumps(found, ensure_ascii=False).encode())
 
     def _authorized(self, header: str | None) -> bool:
         if not header:

@@ -1,16 +1,19 @@
-"""Contact lookups off the GUI thread, with supersede and cancel.
+"""Jobs against the Close API off the GUI thread, with supersede and cancel.
 
 FetchWorker lives in its own QThread and owns one CloseClient (one
-requests.Session, reused across lookups). Fetcher is its GUI-side handle: each
-lookup gets an id and a CancelToken; starting a new lookup cancels the
-previous one (its socket is shut down, so the worker is free at once) and only
-the latest lookup's result is ever emitted.
+requests.Session, reused across jobs). A job is any function of the client and
+a CancelToken (fetch a contact, search, read a lead and then its contact).
+Fetcher is the worker's GUI-side handle: each job gets an id and a CancelToken;
+starting a new job cancels the previous one (the worker is free at once) and
+only the latest job's result is ever emitted. The worker reports every outcome,
+whatever the job raised.
 
 requests is imported in the worker thread on first use, never on the start path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,18 +22,20 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from close_viewer.core.errors import CloseViewerError, UnexpectedError
 
 if TYPE_CHECKING:
+    from close_viewer.core.api import CloseClient
     from close_viewer.core.cancel import CancelToken
-    from close_viewer.core.client import CloseClient
     from close_viewer.core.credentials import Credential
+
+
+Work = Callable[["CloseClient", "CancelToken"], object]
 
 
 @dataclass(frozen=True)
 class FetchJob:
     job_id: int
     base_url: str
-    contact_id: str
-    credential: Credential
-    fields: tuple[str, ...]
+    work: Work
+    doing: str  # "looking up the contact": for the words of an unexpected error
     token: CancelToken
 
 
@@ -64,7 +69,7 @@ class FetchWorker(QObject):
     @Slot()
     def warm_up(self) -> None:
         """Import the HTTP stack now, in this thread, so the first lookup does not pay for it."""
-        import close_viewer.core.client  # noqa: F401
+        import close_viewer.core.api  # noqa: F401
 
     @Slot(object)
     def fetch(self, job: FetchJob) -> None:
@@ -72,13 +77,13 @@ class FetchWorker(QObject):
             return
         try:
             client = self._client_for(job.base_url)
-            contact = client.fetch_contact(job.contact_id, job.credential, list(job.fields), job.token)
+            result = job.work(client, job.token)
         except CloseViewerError as exc:  # FetchCancelled too: the Fetcher drops it
             self.failed.emit(job.job_id, exc)
         except BaseException as exc:  # whatever it was, the window must hear of it
-            self.failed.emit(job.job_id, unexpected_error(exc, "looking up the contact"))
+            self.failed.emit(job.job_id, unexpected_error(exc, job.doing))
         else:
-            self.succeeded.emit(job.job_id, contact)
+            self.succeeded.emit(job.job_id, result)
 
     @Slot()
     def close(self) -> None:
@@ -87,7 +92,7 @@ class FetchWorker(QObject):
             self._client = None
 
     def _client_for(self, base_url: str) -> CloseClient:
-        from close_viewer.core.client import CloseClient
+        from close_viewer.core.api import CloseClient
 
         if self._client is None or self._client.base_url != base_url.rstrip("/"):
             if self._client is not None:
@@ -99,8 +104,8 @@ class FetchWorker(QObject):
 class Fetcher(QObject):
     """GUI-side handle on the fetch thread.
 
-    Signals: started(contact_id), finished(Contact), failed(CloseViewerError),
-    cancelled(), busy_changed(bool).
+    Signals: started(label), finished(result: Contact, SearchPage or LeadContacts),
+    failed(CloseViewerError), cancelled(), busy_changed(bool).
     """
 
     started = Signal(str)
@@ -116,6 +121,7 @@ class Fetcher(QObject):
     def __init__(self, parent: QObject | None = None, client_options: dict[str, Any] | None = None) -> None:
         """`client_options` go to CloseClient (e.g. timeout), for tests and tuning."""
         super().__init__(parent)
+        self.client_options = client_options
         self._thread = QThread()
         self._thread.setObjectName("fetch-thread")
         self._worker = FetchWorker(client_options)
@@ -143,7 +149,15 @@ class Fetcher(QObject):
     def fetch(
         self, base_url: str, contact_id: str, credential: Credential, fields: tuple[str, ...] = ()
     ) -> int:
-        """Start a lookup, superseding any running one; returns its job id."""
+        """Look up one contact, superseding any running job; returns its job id."""
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            return client.fetch_contact(contact_id, credential, list(fields), token)
+
+        return self.run(base_url, work, contact_id, "looking up the contact")
+
+    def run(self, base_url: str, work: Work, label: str, doing: str) -> int:
+        """Run `work(client, token)` in the fetch thread, superseding any running job."""
         from close_viewer.core.cancel import CancelToken
 
         self.start_thread()
@@ -151,9 +165,9 @@ class Fetcher(QObject):
         if self._current is not None:
             self._current.token.cancel()
         self._next_id += 1
-        job = FetchJob(self._next_id, base_url, contact_id, credential, fields, CancelToken())
+        job = FetchJob(self._next_id, base_url, work, doing, CancelToken())
         self._current = job
-        self.started.emit(contact_id)
+        self.started.emit(label)
         if not was_busy:
             self.busy_changed.emit(True)
         self._submit.emit(job)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,9 +36,13 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from close_viewer.core.model import Contact
+    from close_viewer.core.search_model import LeadContacts, Match, SearchPage
     from close_viewer.ui.fetcher import Fetcher
     from close_viewer.ui.keychain_worker import KeychainWorker
 
+
+SUGGEST_PAUSE_MS = 200  # type-ahead waits this long after the last keystroke
+SUGGEST_MIN_CHARS = 3
 
 RETRYABLE = (
     errors.NetworkError,
@@ -152,8 +156,10 @@ class MainWindow(QMainWindow):
 
         self.contact_edit = QLineEdit()
         self.contact_edit.setObjectName("contactEdit")
-        self.contact_edit.setPlaceholderText("Contact id (cont_…) or a Close contact link, then Enter")
-        self.contact_edit.setAccessibleName("Contact id or link")
+        self.contact_edit.setPlaceholderText(
+            "Name, email, phone, or a Close contact or lead link (cont_… / lead_…), then Enter"
+        )
+        self.contact_edit.setAccessibleName("Contact: name, email, phone, id or link")
         self.contact_edit.setClearButtonEnabled(True)
         self.fetch_button = QPushButton("Fetch")
         self.fetch_button.setObjectName("fetchButton")
@@ -211,12 +217,14 @@ class MainWindow(QMainWindow):
 
         The first step touches no `Qt.` enum: loading that namespace costs tens of
         milliseconds, so it happens here, after the window is on screen."""
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt, QTimer
 
         from close_viewer.ui.actions import add_actions
         from close_viewer.ui.banner import Banner
         from close_viewer.ui.fetcher import Fetcher
         from close_viewer.ui.keychain_worker import KeychainWorker
+        from close_viewer.ui.lookup import LookupController, locale_region
+        from close_viewer.ui.search_results import SearchResultsView
 
         self.key_edit.setInputMethodHints(
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
@@ -242,10 +250,31 @@ class MainWindow(QMainWindow):
         self.keychain = self._given_keychain or KeychainWorker(parent=self)
         self.fetcher = self._given_fetcher or Fetcher()
         self.fetcher.setParent(self)
-        self.fetcher.finished.connect(self._show_contact)
-        self.fetcher.failed.connect(self._show_error)
-        self.fetcher.cancelled.connect(lambda: self.statusBar().showMessage("Lookup cancelled.", 5000))
-        self.fetcher.busy_changed.connect(self._set_busy)
+        self.suggester = Fetcher(self, client_options=self.fetcher.client_options)
+        self.lookups = LookupController(
+            self.fetcher,
+            self.suggester,
+            self.options.base_url,
+            self.options.fields,
+            region=self.settings.phone_region or locale_region(),
+            parent=self,
+        )
+        self.lookups.contact_ready.connect(self._show_contact)
+        self.lookups.matches_ready.connect(self._show_matches)
+        self.lookups.suggestions_ready.connect(self._show_suggestions)
+        self.lookups.failed.connect(self._show_error)
+        self.lookups.cancelled.connect(lambda: self.statusBar().showMessage("Lookup cancelled.", 5000))
+        self.lookups.busy_changed.connect(self._set_busy)
+        self.results = SearchResultsView()
+        self.results.chosen.connect(self._open_match)
+        self.results.closed.connect(self.focus_contact)
+        self._central_layout.insertWidget(1, self.results)
+        self._suggest_timer = QTimer(self)
+        self._suggest_timer.setSingleShot(True)
+        self._suggest_timer.setInterval(SUGGEST_PAUSE_MS)
+        self._suggest_timer.timeout.connect(self._suggest)
+        self.contact_edit.textEdited.connect(self._typed)
+        self.contact_edit.installEventFilter(self)
         self.keychain.loaded.connect(self._key_loaded)
         self.keychain.unavailable.connect(self._keychain_unavailable)
         self.keychain.saved.connect(
@@ -307,7 +336,12 @@ class MainWindow(QMainWindow):
         self.contact_edit.selectAll()
 
     def escape(self) -> None:
-        if not self.is_ready or not self.fetcher.cancel():
+        if not self.is_ready:
+            return
+        if self.results.isVisible():
+            self.results.hide()
+            self.focus_contact()
+        elif not self.lookups.cancel():
             self.error_banner.dismiss()
 
     def refresh(self) -> None:
@@ -317,7 +351,7 @@ class MainWindow(QMainWindow):
 
     def _fetch_button_clicked(self) -> None:
         if self.is_ready and self.fetcher.busy:
-            self.fetcher.cancel()
+            self.lookups.cancel()
         else:
             self.fetch()
 
@@ -327,13 +361,13 @@ class MainWindow(QMainWindow):
             self._pending_fetch = True
             return
         self._pending_fetch = False
-        from close_viewer.core.contact_ref import parse_contact_ref
         from close_viewer.core.credentials import ApiKey
+        from close_viewer.core.refs import ContactRef, LeadRef
         from close_viewer.logs import register_secret
 
         key = self.key_edit.text().strip()
         try:
-            contact_id = parse_contact_ref(self.contact_edit.text())
+            ref = self.lookups.parse(self.contact_edit.text())
         except errors.InvalidContactInput as exc:
             self._show_error(exc)
             self.contact_edit.setFocus()
@@ -348,10 +382,83 @@ class MainWindow(QMainWindow):
             self.key_edit.setFocus()
             return
         register_secret(key)
-        self._last_contact_id = contact_id
+        self._suggest_timer.stop()
+        if isinstance(ref, ContactRef):
+            self._last_contact_id = ref.contact_id
+            self.statusBar().showMessage(f"Looking up {ref.contact_id}…")
+        else:
+            self.statusBar().showMessage("Looking up the lead…" if isinstance(ref, LeadRef) else "Searching…")
         self._fetch_started = time.perf_counter()
-        self.statusBar().showMessage(f"Looking up {contact_id}…")
-        self.fetcher.fetch(self.options.base_url, contact_id, ApiKey(key), self.options.fields)
+        self.lookups.lookup(ref, ApiKey(key))
+
+    def _open_match(self, match: Match) -> None:
+        """A row of the results list was chosen: open that contact."""
+        from close_viewer.core.credentials import ApiKey
+
+        key = self.key_edit.text().strip()
+        if not key:
+            self.key_edit.setFocus()
+            return
+        self._last_contact_id = match.contact_id
+        self._fetch_started = time.perf_counter()
+        self.statusBar().showMessage(f"Looking up {one_line(match.name, 80) or match.contact_id}…")
+        self.lookups.open_contact(match.contact_id, ApiKey(key))
+
+    # --- type-ahead -----------------------------------------------------------------
+
+    def _typed(self, text: str) -> None:
+        """Suggestions after a short pause in typing; each keystroke restarts the pause."""
+        from close_viewer.core.refs import is_id_or_link
+
+        self._suggest_timer.stop()
+        self.lookups.suggester.cancel()
+        if (
+            len(text.strip()) >= SUGGEST_MIN_CHARS
+            and not is_id_or_link(text)
+            and self.key_edit.text().strip()
+        ):
+            self._suggest_timer.start()
+        elif self.results.isVisible() and not self.fetcher.busy:
+            self.results.hide()
+
+    def _suggest(self) -> None:
+        from close_viewer.core.credentials import ApiKey
+
+        key = self.key_edit.text().strip()
+        if key and self.contact_edit.hasFocus():
+            self.lookups.suggest(self.contact_edit.text(), ApiKey(key))
+
+    def _show_suggestions(self, text: str, page: SearchPage) -> None:
+        if text != self.contact_edit.text() or self.fetcher.busy:
+            return  # typed on since, or Enter was pressed: an older query's answer
+        if page.matches:
+            self.results.show_matches(page.matches, take_focus=False)
+        else:
+            self.results.hide()
+
+    def _show_matches(self, found: SearchPage | LeadContacts) -> None:
+        from close_viewer.core.search_model import LeadContacts
+
+        self.error_banner.dismiss()
+        if isinstance(found, LeadContacts):
+            company = one_line(found.lead_name, 80) or found.lead_id
+            words = f"{len(found.matches)} contacts on {company}: choose one."
+        else:
+            more = "+" if found.cursor else ""
+            words = f"{len(found.matches)}{more} contacts match: choose one with the arrows and Enter."
+        self.results.show_matches(found.matches, take_focus=True)
+        self.statusBar().showMessage(words, 10_000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the contact field, Down moves into the results list."""
+        if watched is self.contact_edit and event.type() == QEvent.Type.KeyPress:
+            from PySide6.QtCore import Qt
+
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Down and self.results.isVisible():
+                self.results.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)
 
     # --- results --------------------------------------------------------------------
 
@@ -369,6 +476,7 @@ class MainWindow(QMainWindow):
 
         self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
+        self.results.hide()
         self.header.set_contact(contact)
         name = one_line(contact.shown_name, 80)  # no line breaks or bidi overrides in the title
         self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))
@@ -434,6 +542,8 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         if self.is_ready:
+            self._suggest_timer.stop()
+            self.suggester.shutdown()
             self.fetcher.shutdown()
             self.keychain.close()
         super().closeEvent(event)

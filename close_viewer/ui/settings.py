@@ -53,5 +53,15 @@ class AppSettings:
     def remember_key(self, value: bool) -> None:
         self.store.setValue("api/remember_key_in_keychain", bool(value))
 
+    @property
+    def phone_region(self) -> str:
+        """ISO country code for phone numbers typed without one ("" = from the locale)."""
+        value = self._get_str("search/phone_region").strip().upper()
+        return value if len(value) == 2 and value.isalpha() else ""
+
+    @phone_region.setter
+    def phone_region(self, value: str) -> None:
+        self.store.setValue("search/phone_region", value)
+
     def sync(self) -> None:
         self.store.sync()

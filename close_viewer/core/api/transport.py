@@ -1,9 +1,12 @@
-"""The HTTP client for `GET /contact/{id}/`: one requests.Session, reused.
+"""The one transport every Close API request goes through: one requests.Session, reused.
 
-Every failure is turned into one CloseViewerError subclass with a message for a
-sales rep. A fetch can be abandoned from another thread through its
-CancelToken: that wakes retry waits and shuts down the socket the request is
-blocked on, so a cancelled or superseded lookup ends at once.
+It owns the session, auth, timeouts and deadlines, the body cap, retries and rate
+limits, and turns every failure into one CloseViewerError subclass with a message
+for a sales rep that names what was being looked up (a `Subject`). The resource
+modules beside it (contacts, search, leads) are a few lines each on top of
+`Transport.get` and `Transport.post`. A request can be abandoned from another
+thread through its CancelToken: that wakes retry waits and releases the caller at
+once, so a cancelled or superseded lookup ends at once.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
@@ -31,10 +34,7 @@ from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
 from close_viewer.core.cancel import CancelToken
 from close_viewer.core.config import DEFAULT_BASE_URL, is_loopback, validate_base_url
-from close_viewer.core.contact_ref import CONTACT_ID_RE
 from close_viewer.core.credentials import Credential, redact
-from close_viewer.core.model import Contact
-from close_viewer.core.parser import parse_contact
 
 DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -214,8 +214,20 @@ def _ca_bundle() -> str | bool:
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
 
 
-class CloseClient:
-    """Fetches contacts from one Close API base URL over one reused session."""
+@dataclass(frozen=True)
+class Subject:
+    """What a request looks up, for the words of its errors: ("contact", "cont_…"), ("lead", "lead_…"),
+    ("search", "")."""
+
+    noun: str
+    ident: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.noun} {self.ident}".strip()
+
+
+class Transport:
+    """Requests to one Close API base URL over one reused session."""
 
     def __init__(
         self,
@@ -245,51 +257,69 @@ class CloseClient:
     def close(self) -> None:
         self.session.close()
 
-    def contact_url(self, contact_id: str, fields: list[str] | None = None) -> str:
-        url = f"{self.base_url}/contact/{quote(contact_id, safe='')}/"
-        if fields:
-            url += "?_fields=" + quote(",".join(fields), safe=",")
+    def url(self, path: str, params: Mapping[str, str] | None = None) -> str:
+        """`path` (already quoted, e.g. "/contact/cont_x/") under the base URL, with a query."""
+        url = f"{self.base_url}{path}"
+        if params:
+            url += "?" + "&".join(f"{quote(k, safe='_')}={quote(v, safe=',-')}" for k, v in params.items())
         return url
 
-    def fetch_contact(
+    def get(
         self,
-        contact_id: str,
+        path: str,
         credential: Credential,
-        fields: list[str] | None = None,
+        subject: Subject,
+        params: Mapping[str, str] | None = None,
         cancel: CancelToken | None = None,
-    ) -> Contact:
-        """GET one contact, retrying 429 and 502/503/504 within bounds; raises CloseViewerError."""
-        if CONTACT_ID_RE.fullmatch(contact_id) is None:
-            raise e.InvalidContactInput(f"“{contact_id[:40]}” is not a valid contact id.")
+    ) -> object:
+        """GET `path`; the decoded JSON answer, or a CloseViewerError naming `subject`."""
+        return self._request("GET", self.url(path, params), None, credential, subject, cancel)
+
+    def post(
+        self,
+        path: str,
+        body: object,
+        credential: Credential,
+        subject: Subject,
+        cancel: CancelToken | None = None,
+    ) -> object:
+        """POST a JSON body to `path`; the decoded JSON answer, or a CloseViewerError."""
+        data = json.dumps(body, ensure_ascii=False).encode()
+        return self._request("POST", self.url(path), data, credential, subject, cancel)
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None,
+        credential: Credential,
+        subject: Subject,
+        cancel: CancelToken | None,
+    ) -> object:
         token = cancel or CancelToken()
         try:
-            with collector_paused():
-                body = self._get_with_retries(contact_id, credential, fields, token)
-                contact = parse_contact(body)
+            return self._with_retries(method, url, data, credential, subject, token)
         finally:
             token._detach_all()
-        # The answer's id is the server's word: it goes to the title, the log, the
-        # clipboard and the settings, so it must be the contact that was asked for.
-        if not contact.id:
-            return replace(contact, id=contact_id)  # --fields without id
-        if contact.id != contact_id:
-            raise e.BadResponse(
-                f"Close answered with a different contact than {contact_id}; it was not shown.",
-                "Try again; if it keeps happening, a proxy may be changing the traffic.",
-            )
-        return contact
 
-    def _get_with_retries(
-        self, contact_id: str, credential: Credential, fields: list[str] | None, token: CancelToken
+    def _with_retries(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None,
+        credential: Credential,
+        subject: Subject,
+        token: CancelToken,
     ) -> object:
-        url = self.contact_url(contact_id, fields)
         headers = {"Authorization": credential.authorization()}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
         waited = 0.0
         attempt = 0
         while True:
             if token.cancelled:
                 raise e.FetchCancelled("The lookup was cancelled.")
-            status, resp_headers, raw = self._send(url, headers, token)
+            status, resp_headers, raw = self._send(method, url, headers, data, token)
             if status == 200:
                 return self._decode(raw, strict=True)
             body = self._decode(raw, strict=False)
@@ -300,7 +330,7 @@ class CloseClient:
                 delay = rate_limit_wait(resp_headers, None)
                 step = BACKOFF[min(attempt, len(BACKOFF) - 1)] if delay is None else delay
             else:
-                raise self._error_for(status, body, contact_id, credential)
+                raise self._error_for(status, body, subject, credential)
             if attempt >= self.max_retries or waited + step > self.max_total_wait or step > 60:
                 if status == 429:
                     raise e.RateLimited(
@@ -308,14 +338,14 @@ class CloseClient:
                         f"Wait {_wait_words(step)} and try again.",
                         retry_after=step,
                     )
-                raise self._error_for(status, body, contact_id, credential)
+                raise self._error_for(status, body, subject, credential)
             attempt += 1
             waited += step
             if token.wait(step):
                 raise e.FetchCancelled("The lookup was cancelled.")
 
     def _send(
-        self, url: str, headers: dict[str, str], token: CancelToken
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One GET, within a deadline (connect + read timeout) and abandonable at once.
 
@@ -330,7 +360,7 @@ class CloseClient:
         def run() -> None:
             _active.token = token
             try:
-                outcome.append(self._send_blocking(url, headers, token))
+                outcome.append(self._send_blocking(method, url, headers, data, token))
             except BaseException as exc:  # handed to the caller, whatever it is
                 outcome.append(exc)
             finally:
@@ -361,12 +391,14 @@ class CloseClient:
         return result
 
     def _send_blocking(
-        self, url: str, headers: dict[str, str], token: CancelToken
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken
     ) -> tuple[int, Mapping[str, str], bytes]:
-        """One GET; returns status, headers and the body read up to the cap."""
+        """One request; returns status, headers and the body read up to the cap."""
         try:
-            resp = self.session.get(
+            resp = self.session.request(
+                method,
                 url,
+                data=data,
                 headers=headers,
                 timeout=self.timeout,
                 stream=True,
@@ -458,14 +490,16 @@ class CloseClient:
             ) from None
 
     def _error_for(
-        self, status: int, body: object, contact_id: str, credential: Credential
+        self, status: int, body: object, subject: Subject, credential: Credential
     ) -> e.CloseApiError:
         said = redact(_server_message(body), credential)
         quoted = f" Close said: “{said}”" if said else ""
         if status == 400:
             return e.BadRequest(
-                f"Close rejected the request.{quoted}",
-                "Check the field names you asked for with --fields.",
+                f"Close rejected the {'search' if subject.noun == 'search' else 'request'}.{quoted}",
+                "Try different words, or fewer of them."
+                if subject.noun == "search"
+                else "Check the field names you asked for with --fields.",
                 status=status,
             )
         if status == 401:
@@ -483,14 +517,15 @@ class CloseClient:
             )
         if status == 403:
             return e.PermissionDenied(
-                f"This API key is not allowed to see contact {contact_id}.{quoted}",
+                f"This API key is not allowed to see {subject}.{quoted}",
                 "Ask your Close admin for access, or use a key of a user who can see it.",
                 status=status,
             )
         if status == 404:
-            return e.ContactNotFound(
-                f"There is no contact {contact_id}, or this API key cannot see it.",
-                "Check the id (copy the contact's link from Close again); "
+            found = e.LeadNotFound if subject.noun == "lead" else e.ContactNotFound
+            return found(
+                f"There is no {subject}, or this API key cannot see it.",
+                f"Check the id (copy the {subject.noun}'s link from Close again); "
                 "it may have been deleted or merged.",
                 status=status,
             )

@@ -1,0 +1,58 @@
+"""The Close API: one transport (`transport.py`) and one small module per resource.
+
+`CloseClient` is the transport with one method per call the app makes, each a line
+that hands the transport to its resource module (as Picard's `api_helpers` do).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from close_viewer.core.api.transport import (
+    CancelToken,
+    Subject,
+    Transport,
+    collector_paused,
+    rate_limit_wait,
+)
+
+if TYPE_CHECKING:
+    from close_viewer.core.credentials import Credential
+    from close_viewer.core.model import Contact
+    from close_viewer.core.refs import SearchRef
+    from close_viewer.core.search_model import LeadContacts, SearchPage
+
+__all__ = ["CancelToken", "CloseClient", "Subject", "Transport", "collector_paused", "rate_limit_wait"]
+
+
+class CloseClient(Transport):
+    """Every request the app makes to Close."""
+
+    def fetch_contact(
+        self,
+        contact_id: str,
+        credential: Credential,
+        fields: list[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Contact:
+        from close_viewer.core.api import contacts
+
+        return contacts.fetch_contact(self, contact_id, credential, fields, cancel)
+
+    def search_contacts(
+        self,
+        ref: SearchRef,
+        credential: Credential,
+        cursor: str | None = None,
+        cancel: CancelToken | None = None,
+    ) -> SearchPage:
+        from close_viewer.core.api import search
+
+        return search.search_contacts(self, ref, credential, cursor, cancel)
+
+    def lead_contacts(
+        self, lead_id: str, credential: Credential, cancel: CancelToken | None = None
+    ) -> LeadContacts:
+        from close_viewer.core.api import leads
+
+        return leads.lead_contacts(self, lead_id, credential, cancel)

@@ -1,0 +1,96 @@
+"""Search results and a lead's contacts: small rows for the results list, parsed tolerantly.
+
+Answers of any shape either parse (unknown fields ignored, wrong ones blank) or raise
+BadResponse when the answer as a whole is not a list of results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from close_viewer.core.contact_ref import CONTACT_ID_RE
+from close_viewer.core.errors import BadResponse
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One contact in a results list."""
+
+    contact_id: str
+    name: str = ""
+    title: str = ""
+    lead_id: str = ""
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    matches: tuple[Match, ...] = ()
+    cursor: str | None = None
+    query: object = None  # the SearchRef that was searched
+
+
+@dataclass(frozen=True, slots=True)
+class LeadContacts:
+    lead_id: str
+    lead_name: str = ""
+    matches: tuple[Match, ...] = field(default_factory=tuple)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _first(items: object, key: str) -> str:
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get(key), str) and item[key]:
+                return str(item[key])
+    return ""
+
+
+def match_from(data: object, company: str = "") -> Match | None:
+    """A Match from a contact object (search `data` item or a lead's `contacts` item)."""
+    if not isinstance(data, dict):
+        return None
+    contact_id = data.get("id")
+    if not isinstance(contact_id, str) or CONTACT_ID_RE.fullmatch(contact_id) is None:
+        return None
+    phone = _first(data.get("phones"), "phone_formatted") or _first(data.get("phones"), "phone")
+    return Match(
+        contact_id=contact_id,
+        name=_text(data.get("display_name")) or _text(data.get("name")),
+        title=_text(data.get("title")),
+        lead_id=_text(data.get("lead_id")),
+        company=company,
+        email=_first(data.get("emails"), "email"),
+        phone=phone,
+    )
+
+
+def _not_results(what: str) -> BadResponse:
+    return BadResponse(
+        f"Close sent {what} this app could not read.",
+        "Try again; if it keeps happening, a proxy may be changing the traffic.",
+    )
+
+
+def parse_search_page(body: object, query: object = None) -> SearchPage:
+    if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
+        raise _not_results("search results")
+    matches = tuple(m for m in (match_from(item) for item in body.get("data", [])) if m is not None)
+    cursor = body.get("cursor")
+    return SearchPage(matches, cursor if isinstance(cursor, str) and cursor else None, query)
+
+
+def parse_lead_contacts(body: object, lead_id: str) -> LeadContacts:
+    if not isinstance(body, dict):
+        raise _not_results("a lead")
+    name = _text(body.get("display_name")) or _text(body.get("name"))
+    contacts: Any = body.get("contacts")
+    items = contacts if isinstance(contacts, list) else []
+    matches = tuple(m for m in (match_from(item, company=name) for item in items) if m is not None)
+    return LeadContacts(lead_id, name, matches)

@@ -1,0 +1,170 @@
+"""The lookup controller: what the rep asked for, turned into jobs, and what came back.
+
+Qt-side but without widgets. The window hands it what was typed; it decides what to
+ask Close (a contact, a lead, a search), runs that in the fetch thread, and says
+what to show: a contact, a list of matches, or an error. Type-ahead suggestions run
+on a second worker, so typing never cancels a contact that is loading, and only the
+latest query's suggestions are ever passed on.
+
+Signals: contact_ready(Contact), matches_ready(SearchPage | LeadContacts),
+suggestions_ready(str, SearchPage), failed(CloseViewerError), busy_changed(bool),
+cancelled().
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from close_viewer.core import errors
+
+if TYPE_CHECKING:
+    from close_viewer.core.api import CloseClient
+    from close_viewer.core.cancel import CancelToken
+    from close_viewer.core.credentials import Credential
+    from close_viewer.core.refs import Ref, SearchRef
+    from close_viewer.ui.fetcher import Fetcher
+
+
+def locale_region() -> str:
+    """The default region for phone numbers without a country code: the locale's territory."""
+    from PySide6.QtCore import QLocale
+
+    code = QLocale.territoryToCode(QLocale().territory())
+    return code if len(code) == 2 and code.isalpha() else "US"
+
+
+NO_MATCH_HINT = "Check the spelling, or try part of the name, the whole email address or the number."
+
+
+class LookupController(QObject):
+    contact_ready = Signal(object)
+    matches_ready = Signal(object)
+    suggestions_ready = Signal(str, object)
+    failed = Signal(object)
+    busy_changed = Signal(bool)
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        suggester: Fetcher,
+        base_url: str,
+        fields: tuple[str, ...] = (),
+        region: str = "US",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.fetcher = fetcher
+        self.suggester = suggester
+        self.base_url = base_url
+        self.fields = fields
+        self.region = region
+        self.asked: Ref | None = None  # what the running (or last) lookup is for
+        self._latest_suggestion = ""
+        self._latest_ref: object = None
+        fetcher.finished.connect(self._finished)
+        fetcher.failed.connect(self.failed)
+        fetcher.busy_changed.connect(self.busy_changed)
+        fetcher.cancelled.connect(self.cancelled)
+        suggester.finished.connect(self._suggested)
+
+    @property
+    def busy(self) -> bool:
+        return self.fetcher.busy
+
+    def parse(self, text: str) -> Ref:
+        from close_viewer.core.refs import parse_ref
+
+        return parse_ref(text, self.region)
+
+    def lookup(self, ref: Ref, credential: Credential) -> None:
+        """Look up what `ref` names; supersedes any lookup and any pending suggestion."""
+        from close_viewer.core.refs import ContactRef, LeadRef
+
+        self.suggester.cancel()
+        self._latest_suggestion = ""
+        self.asked = ref
+        if isinstance(ref, ContactRef):
+            self.fetcher.fetch(self.base_url, ref.contact_id, credential, self.fields)
+        elif isinstance(ref, LeadRef):
+            self.fetcher.run(
+                self.base_url, self._lead_work(ref.lead_id, credential), ref.lead_id, "opening the lead"
+            )
+        else:
+            self.fetcher.run(self.base_url, self._search_work(ref, credential), ref.describe(), "searching")
+
+    def open_contact(self, contact_id: str, credential: Credential) -> None:
+        from close_viewer.core.refs import ContactRef
+
+        self.lookup(ContactRef(contact_id), credential)
+
+    def suggest(self, text: str, credential: Credential) -> bool:
+        """Search for `text` as the rep types; False (and nothing sent) if it is not searchable."""
+        from close_viewer.core.refs import ContactRef, LeadRef
+
+        try:
+            ref = self.parse(text)
+        except errors.InvalidContactInput:
+            return False
+        if isinstance(ref, ContactRef | LeadRef):
+            return False
+        self._latest_suggestion = text
+        self._latest_ref = ref
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            return client.search_contacts(ref, credential, None, token)
+
+        self.suggester.run(self.base_url, work, text, "searching")
+        return True
+
+    def cancel(self) -> bool:
+        self.suggester.cancel()
+        return self.fetcher.cancel()
+
+    def _finished(self, result: object) -> None:
+        from close_viewer.core.model import Contact
+
+        if isinstance(result, Contact):
+            self.contact_ready.emit(result)
+        else:
+            self.matches_ready.emit(result)
+
+    def _suggested(self, page: object) -> None:
+        query = getattr(page, "query", None)
+        if query is None or not self._latest_suggestion or query != self._latest_ref:
+            return  # an older query's answer: never shown over a newer one
+        self.suggestions_ready.emit(self._latest_suggestion, page)
+
+    def _open_one(
+        self, client: CloseClient, matches: tuple[object, ...], credential: Credential, token: CancelToken
+    ) -> object:
+        (only,) = matches
+        return client.fetch_contact(only.contact_id, credential, list(self.fields), token)  # type: ignore[attr-defined]
+
+    def _search_work(self, ref: SearchRef, credential: Credential):  # type: ignore[no-untyped-def]
+        def work(client: CloseClient, token: CancelToken) -> object:
+            page = client.search_contacts(ref, credential, None, token)
+            if len(page.matches) == 1:  # exactly one: open it at once
+                return self._open_one(client, page.matches, credential, token)
+            if not page.matches:
+                raise errors.NoMatch(f"No contact matches {ref.describe()}.", NO_MATCH_HINT)
+            return page
+
+        return work
+
+    def _lead_work(self, lead_id: str, credential: Credential):  # type: ignore[no-untyped-def]
+        def work(client: CloseClient, token: CancelToken) -> object:
+            lead = client.lead_contacts(lead_id, credential, token)
+            if len(lead.matches) == 1:
+                return self._open_one(client, lead.matches, credential, token)
+            if not lead.matches:
+                name = f"“{lead.lead_name}”" if lead.lead_name else lead_id
+                raise errors.NoMatch(
+                    f"The lead {name} has no contacts.",
+                    "Open the lead in Close to add one, or look up another contact.",
+                )
+            return lead
+
+        return work

@@ -1,0 +1,91 @@
+"""The results list under the contact field: one row per matching contact.
+
+Enter or a double-click opens the selected contact (`chosen`), Esc closes the list
+(`closed`). Rows come from a search (SearchPage) or a lead (LeadContacts).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from close_viewer.core.search_model import Match
+from close_viewer.ui.table_models import Column, RowTableModel
+
+VISIBLE_ROWS = 6
+
+
+class SearchResultsModel(RowTableModel):
+    NOUN = "matching contacts"
+    COLUMNS = (
+        Column("Name", lambda m: m.name or "(no name)", lambda m: m.name.lower(), width=26),
+        Column("Title", lambda m: m.title, lambda m: m.title.lower() or None, width=20),
+        Column("Company", lambda m: m.company, lambda m: m.company.lower() or None, width=20),
+        Column("Email", lambda m: m.email, lambda m: m.email.lower() or None, width=28),
+        Column("Phone", lambda m: m.phone, lambda m: m.phone or None, width=16),
+    )
+
+
+class SearchResultsView(QTableView):
+    """Signals: chosen(Match), closed()."""
+
+    chosen = Signal(object)
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchResults")
+        self.setAccessibleName("Matching contacts")
+        self.results = SearchResultsModel(self)
+        self.setModel(self.results)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        row_height = QFontMetrics(self.font()).height() + 10
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(row_height)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        width = QFontMetrics(self.font()).averageCharWidth()
+        for column, spec in enumerate(SearchResultsModel.COLUMNS):
+            self.setColumnWidth(column, spec.width * width)
+        self.setMaximumHeight(row_height * VISIBLE_ROWS + header.sizeHint().height() + 4)
+        self.doubleClicked.connect(self._choose)
+        self.hide()
+
+    def show_matches(self, matches: tuple[Match, ...], take_focus: bool) -> None:
+        """Show the rows with the first selected; focus the list only when asked (after Enter)."""
+        self.results.set_rows(matches)
+        self.show()
+        if matches:
+            self.selectRow(0)
+            self.setCurrentIndex(self.results.index(0, 0))
+        if take_focus:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def selected_match(self) -> Match | None:
+        index = self.currentIndex()
+        return self.results.row_object(index.row()) if index.isValid() else None
+
+    def _choose(self, index: QModelIndex | None = None) -> None:
+        match = self.selected_match()
+        if match is not None:
+            self.chosen.emit(match)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._choose()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            self.closed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
