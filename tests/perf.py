@@ -81,7 +81,8 @@ name_row = QHBoxLayout()
 name_row.addWidget(QLabel("No contact loaded"), 1)
 name_row.addWidget(QLabel())
 header_layout.addLayout(name_row)
-header_layout.addWidget(QLabel("Paste a contact id or a Close contact link above and press Enter."))
+header_layout.addWidget(QLabel("Type a name, an email address or a phone number above, "
+                               "or paste a Close link, and press Enter."))
 details = QGridLayout()
 for row in range(3):
     for column in (0, 3):

@@ -79,12 +79,28 @@ def _person(
         "date_created": "2025-03-02T09:00:00.000000+00:00",
         "date_updated": "2026-10-30T16:20:00.000000+00:00",
         "emails": [{"email": email, "type": "office", "is_unsubscribed": False}],
-        "phones": [{"phone": phone, "phone_formatted": phone, "type": "office", "country": country}],
+        "phones": [
+            {
+                "phone": phone,
+                "phone_formatted": _FORMATTED.get(phone, phone),
+                "type": "office",
+                "country": country,
+            }
+        ],
         "recent_calls": [],
         "subscriptions": [],
         "urls": [],
         "integration_links": [],
     }
+
+
+_FORMATTED = {
+    "+34915550199": "+34 915 55 01 99",
+    "+34915550142": "+34 915 55 01 42",
+    "+442079460958": "+44 20 7946 0958",
+    "+493012345678": "+49 30 12345678",
+    "+14155550132": "+1 415-555-0132",
+}
 
 
 def colleague_contacts() -> list[dict[str, Any]]:

@@ -144,7 +144,9 @@ class ContactHeader(QWidget):
 
     def show_placeholder(self) -> None:
         self.name_label.setText("No contact loaded")
-        self.title_label.setText("Paste a contact id or a Close contact link above and press Enter.")
+        self.title_label.setText(
+            "Type a name, an email address or a phone number above, or paste a Close link, and press Enter."
+        )
         for label in (self.id_label, self.lead_label, self.org_label, self.timezone_label):
             label.setText("—")
         self.created_label.setText("—")

@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.show_key.toggled.connect(self._toggle_key_visible)
         self.contact_edit.returnPressed.connect(self.fetch)
         self.fetch_button.clicked.connect(self._fetch_button_clicked)
-        self.resize(1100, 760)
+        self.resize(*self._first_size())
         if self.settings.geometry is not None:
             self.restoreGeometry(self.settings.geometry)
         self.contact_edit.setText(options.contact or self.settings.last_contact)
@@ -126,6 +126,16 @@ class MainWindow(QMainWindow):
             self.notice_banner.show_message(title, message)
         else:
             self._startup_notices.append((title, message))
+
+    def _first_size(self) -> tuple[int, int]:
+        """1100x760, or less so that the window fits the screen it opens on (a 1024x640 laptop)."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return 1100, 760
+        room = screen.availableGeometry()
+        return min(1100, room.width() - 24), min(760, room.height() - 48)
 
     # --- building -------------------------------------------------------------------
 
@@ -425,7 +435,7 @@ class MainWindow(QMainWindow):
         from close_viewer.core.credentials import ApiKey
 
         key = self.key_edit.text().strip()
-        if key and self.contact_edit.hasFocus():
+        if key:
             self.lookups.suggest(self.contact_edit.text(), ApiKey(key))
 
     def _show_suggestions(self, text: str, page: SearchPage) -> None:

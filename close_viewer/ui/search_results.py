@@ -14,15 +14,16 @@ from close_viewer.core.search_model import Match
 from close_viewer.ui.table_models import Column, RowTableModel
 
 VISIBLE_ROWS = 6
+COMPANY = 2
 
 
 class SearchResultsModel(RowTableModel):
     NOUN = "matching contacts"
     COLUMNS = (
-        Column("Name", lambda m: m.name or "(no name)", lambda m: m.name.lower(), width=26),
-        Column("Title", lambda m: m.title, lambda m: m.title.lower() or None, width=20),
-        Column("Company", lambda m: m.company, lambda m: m.company.lower() or None, width=20),
-        Column("Email", lambda m: m.email, lambda m: m.email.lower() or None, width=28),
+        Column("Name", lambda m: m.name or "(no name)", lambda m: m.name.lower(), width=34),
+        Column("Title", lambda m: m.title, lambda m: m.title.lower() or None, width=24),
+        Column("Company", lambda m: m.company, lambda m: m.company.lower() or None, width=22),
+        Column("Email", lambda m: m.email, lambda m: m.email.lower() or None, width=32),
         Column("Phone", lambda m: m.phone, lambda m: m.phone or None, width=16),
     )
 
@@ -62,6 +63,8 @@ class SearchResultsView(QTableView):
     def show_matches(self, matches: tuple[Match, ...], take_focus: bool) -> None:
         """Show the rows with the first selected; focus the list only when asked (after Enter)."""
         self.results.set_rows(matches)
+        # A search answer carries no company name: no empty column then (a lead's list has one).
+        self.setColumnHidden(COMPANY, not any(m.company for m in matches))
         self.show()
         if matches:
             self.selectRow(0)
