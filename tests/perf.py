@@ -140,15 +140,24 @@ FLOOR = """
 import json, sys, time
 import requests
 urls, key = {"o": sys.argv[1], "l": sys.argv[2]}, sys.argv[3]
+search_url, search_body = sys.argv[4], json.loads(sys.argv[5])
+session = requests.Session()
+session.auth = (key, "")
 for url in urls.values():
-    requests.get(url, auth=(key, ""))  # warm: imports and first-use costs are not part of the floor
+    session.get(url)  # warm: imports and first-use costs are not part of the floor
+session.post(search_url, json=search_body)
 print("ready", flush=True)
 for line in sys.stdin:
     start = time.perf_counter()
-    response = requests.get(urls[line.strip()], auth=(key, ""))
-    json.loads(response.content)
+    if line.strip() == "s":  # the search, then the one contact it finds
+        found = json.loads(session.post(search_url, json=search_body).content)
+        contact_url = urls["o"].rsplit("/contact/", 1)[0] + "/contact/" + found["data"][0]["id"] + "/"
+        json.loads(session.get(contact_url).content)
+    else:
+        json.loads(session.get(urls[line.strip()]).content)
     print(time.perf_counter() - start, flush=True)
 """
+SEARCH_EMAIL = "mj.fernandez@acme-iberia.es"  # finds the ordinary contact, and only it
 
 
 def child_env(tmp: Path) -> dict[str, str]:
@@ -210,9 +219,13 @@ class Floor:
     """The floor script, running in its own process, timing one fetch per request."""
 
     def __init__(self, base_url: str, key: str) -> None:
+        from close_viewer.core.api.search import search_body
+        from close_viewer.core.refs import EmailRef
+
         urls = [f"{base_url}/contact/{contact_id}/" for contact_id in (ORDINARY, LARGE)]
+        body = json.dumps(search_body(EmailRef(SEARCH_EMAIL)))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", FLOOR, *urls, key],
+            [sys.executable, "-c", FLOOR, *urls, key, f"{base_url}/data/search/", body],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -223,7 +236,7 @@ class Floor:
             raise RuntimeError("the floor script did not start")
 
     def fetch(self, contact_id: str) -> float:
-        self.stdin.write("o\n" if contact_id == ORDINARY else "l\n")
+        self.stdin.write({ORDINARY: "o\n", LARGE: "l\n"}.get(contact_id, "s\n"))
         self.stdin.flush()
         return float(self.stdout.readline())
 
@@ -281,9 +294,10 @@ class FetchTimer:
                 raise TimeoutError("the window did not get there in time")
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
-    def fetch(self, contact_id: str) -> tuple[float, float]:
-        """Seconds from the click to the rows painted, and the longest GUI-thread gap meanwhile."""
-        self.window.contact_edit.setText(contact_id)
+    def fetch(self, contact_id: str, typed: str = "") -> tuple[float, float]:
+        """Seconds from the click to the rows painted, and the longest GUI-thread gap meanwhile.
+        `typed` is what goes in the contact field (an email to search for), if not the id."""
+        self.window.contact_edit.setText(typed or contact_id)
         self._shown = False
         self._painted_at = 0.0
         self._ticks = []
@@ -297,6 +311,39 @@ class FetchTimer:
         ticks = [start, *self._ticks, self._painted_at]
         gap = max(b - a for a, b in itertools.pairwise(ticks))
         return self._painted_at - start, gap
+
+    def suggest(self, text: str) -> tuple[float, float]:
+        """Type `text` key by key; seconds from the last keystroke to the suggestions painted,
+        and the longest GUI-thread gap from the first keystroke to then."""
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtTest import QTest
+
+        window = self.window
+        window.results.hide()
+        window.contact_edit.clear()
+        window.contact_edit.setFocus()
+        painted: list[float] = []
+
+        class Watch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and window.results.isVisible() and not painted:
+                    painted.append(time.perf_counter())
+                return False
+
+        watch = Watch()
+        window.results.viewport().installEventFilter(watch)
+        self._ticks = []
+        self._ticker.start()
+        first = time.perf_counter()
+        for char in text:
+            QTest.keyClicks(window.contact_edit, char)
+            self.app.processEvents()
+        last = time.perf_counter()
+        self._wait(lambda: bool(painted))
+        self._ticker.stop()
+        window.results.viewport().removeEventFilter(watch)
+        ticks = [first, *self._ticks, painted[0]]
+        return painted[0] - last, max(b - a for a, b in itertools.pairwise(ticks))
 
     def close(self) -> None:
         self.window.close()
@@ -426,7 +473,56 @@ def main() -> None:
             large.append(seconds)
             large_floor.append(floor.fetch(LARGE))
             gaps.append(gap)
+        # Find: Enter on an email address until the contact's rows are painted, against the
+        # same search request plus the contact request made with plain requests.
+        timer.fetch(ORDINARY, typed=SEARCH_EMAIL)
+        found, found_floor = [], []
+        for _ in range(args.runs):
+            found.append(timer.fetch(ORDINARY, typed=SEARCH_EMAIL)[0])
+            found_floor.append(floor.fetch("search"))
         floor.close()
+        found_extra = median([a - f for a, f in zip(found, found_floor, strict=True)])
+        add(
+            "Enter on an email to rows painted",
+            median(found) * 1000,
+            median(found_floor) * 1000,
+            "ms",
+            "<= floor + 30 ms",
+            found_extra <= 0.030,
+            ratio=median([a / f for a, f in zip(found, found_floor, strict=True)]),
+        )
+        # Type-ahead: typing "Fern" key by key; suggestions painted after the last keystroke.
+        searches_before = server_stats(base_url)["requests"]
+        waits, typing_gaps = [], []
+        for _ in range(args.runs):
+            seconds, gap = timer.suggest("Fern")
+            waits.append(seconds)
+            typing_gaps.append(gap)
+        searches = (server_stats(base_url)["requests"] - searches_before - 1) / args.runs
+        add(
+            "Type-ahead: last key to suggestions painted",
+            median(waits) * 1000,
+            300.0,
+            "ms",
+            "<= 300 ms",
+            max(waits) <= 0.300,
+        )
+        add(
+            "Type-ahead: searches sent per typed word",
+            searches,
+            1,
+            "req",
+            "1 (no search per key)",
+            searches <= 1.0,
+        )
+        add(
+            "Longest GUI-thread gap while typing",
+            max(typing_gaps) * 1000,
+            50.0,
+            "ms",
+            "<= 50 ms",
+            max(typing_gaps) <= 0.050,
+        )
         extra = median([a - f for a, f in zip(ordinary, ordinary_floor, strict=True)])
         add(
             "Fetch to screen, ordinary contact",

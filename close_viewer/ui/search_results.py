@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from close_viewer.core.search_model import Match
 from close_viewer.ui.table_models import Column, RowTableModel
+from close_viewer.ui.tables import set_up_row_view
 
 VISIBLE_ROWS = 6
 COMPANY = 2
@@ -40,19 +41,10 @@ class SearchResultsView(QTableView):
         self.setAccessibleName("Matching contacts")
         self.results = SearchResultsModel(self)
         self.setModel(self.results)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        set_up_row_view(self, row_padding=10)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.setShowGrid(False)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
-        row_height = QFontMetrics(self.font()).height() + 10
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(row_height)
+        row_height = self.verticalHeader().defaultSectionSize()
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         width = QFontMetrics(self.font()).averageCharWidth()
         for column, spec in enumerate(SearchResultsModel.COLUMNS):
             self.setColumnWidth(column, spec.width * width)

@@ -19,6 +19,22 @@ from close_viewer.ui.badges import StatusBadgeDelegate
 from close_viewer.ui.table_models import Role, RowTableModel
 
 
+def set_up_row_view(view: QTableView, row_padding: int = 12) -> None:
+    """What every table of rows here shares: whole-row selection, read-only, no grid,
+    alternating rows, fixed row heights (no per-row measuring), left-aligned headers."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(QFontMetrics(view.font()).height() + row_padding)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
 class ContactTableView(QTableView):
     """A sortable, read-only view of one RowTableModel."""
 
@@ -30,22 +46,12 @@ class ContactTableView(QTableView):
         for column, spec in enumerate(model.COLUMNS):  # only badge columns pay for the Python painter
             if spec.badge:
                 self.setItemDelegateForColumn(column, badges)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setShowGrid(False)
-        self.verticalHeader().hide()
+        set_up_row_view(self)  # fixed row heights: 10,000 rows cost nothing to lay out
         # Always there, so going from a short contact to a long one (or back) does not
         # resize the viewport and repaint the whole table a second time.
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        # Fixed row height: no per-row measuring, so 10,000 rows cost nothing to lay out.
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(QFontMetrics(self.font()).height() + 12)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # Close's own order until asked
         header.setSortIndicatorClearable(True)
         self.setSortingEnabled(True)
