@@ -226,12 +226,17 @@ class MainWindow(QMainWindow):
         """Second step, right after the first paint: tables, actions, workers; then start.
 
         The first step touches no `Qt.` enum: loading that namespace costs tens of
-        milliseconds, so it happens here, after the window is on screen."""
+        milliseconds, so it happens here, after the window is on screen. The fetch thread
+        starts first, so that it imports the HTTP stack while this thread builds the rest."""
+        from close_viewer.ui.fetcher import Fetcher
+
+        self.fetcher = self._given_fetcher or Fetcher()
+        self.fetcher.start_thread()
+
         from PySide6.QtCore import Qt, QTimer
 
         from close_viewer.ui.actions import add_actions
         from close_viewer.ui.banner import Banner
-        from close_viewer.ui.fetcher import Fetcher
         from close_viewer.ui.keychain_worker import KeychainWorker
         from close_viewer.ui.lookup import LookupController, locale_region
         from close_viewer.ui.search_results import SearchResultsView
@@ -258,7 +263,6 @@ class MainWindow(QMainWindow):
         add_actions(self)
 
         self.keychain = self._given_keychain or KeychainWorker(parent=self)
-        self.fetcher = self._given_fetcher or Fetcher()
         self.fetcher.setParent(self)
         self.suggester = Fetcher(self, client_options=self.fetcher.client_options)
         self.lookups = LookupController(
