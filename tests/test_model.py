@@ -61,6 +61,9 @@ def test_full_contact_fields() -> None:
     assert contact.custom_fields == {
         "custom.cf_Zx8LmQ2kP4vRtW7n": "Enterprise",
         "custom.cf_Kd3Wq9NxT1LmPz5c": ["Spanish", "English"],
+        "custom.cf_Rn5Tz2Wq8LmKx4Pv": "user_Rt6Yn2Kq8WmLx4PcVb9ZdHs",
+        "custom.cf_Bw7Lq3Nx9TzKm2Rc": "2027-03-31",
+        "custom.cf_Hy4Kp8Qm2WxLz6Tn": 1250,
     }
     assert contact.urls[1].type == "linkedin"
     assert contact.integration_links[0].name == "Open in Zendesk"

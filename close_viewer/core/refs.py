@@ -79,6 +79,9 @@ def parse_ref(text: str, region: str = "US") -> Ref:
         raise InvalidContactInput("Type a name, an email address or a phone number, or paste a Close link.")
     if len(stripped) > MAX_INPUT:
         raise InvalidContactInput("That text is too long to look up.", SHAPE_HINT)
+    candidate = stripped.strip("<>()[]\"'`,;").removeprefix("mailto:")
+    if _EMAIL.fullmatch(candidate):  # first: an address may hold "cont_" or "lead_"
+        return EmailRef(candidate.lower())
     if "cont_" in stripped:
         return ContactRef(parse_contact_ref(stripped))
     lead = lead_id_in_link(stripped)
@@ -86,9 +89,6 @@ def parse_ref(text: str, region: str = "US") -> Ref:
         return LeadRef(lead)
     if LEAD_ID_RE.fullmatch(stripped.strip("<>()[]\"'`,;.")):
         return LeadRef(stripped.strip("<>()[]\"'`,;."))
-    candidate = stripped.strip("<>()[]\"'`,;").removeprefix("mailto:")
-    if _EMAIL.fullmatch(candidate):
-        return EmailRef(candidate.lower())
     if _PHONE_SHAPE.fullmatch(stripped) and sum(c.isdigit() for c in stripped) >= 7:
         return PhoneRef(stripped, region)
     if sum(1 for _ in _WORDY.finditer(stripped)) < MIN_SEARCH:

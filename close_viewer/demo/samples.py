@@ -44,6 +44,36 @@ LEADS: dict[str, dict[str, Any]] = {
 }
 EMPTY_LEAD_ID = "lead_EmptyNoContacts00000"
 
+# The organization's users. The demo contact's `updated_by` (user_Hs3kT7vPz1QmWx5NcRb9LdFg)
+# is not among them: a user who has left, shown as "a former user".
+ME_ID = "user_Lm4pX9aWq2RzTn6VbKd8YsJc"
+ORGANIZATION = {"id": "orga_Qk2vN8sLx4TfRm7WbYc1HdPz", "name": "Acme Inc."}
+USERS: dict[str, dict[str, Any]] = {
+    ME_ID: {"first_name": "Jane", "last_name": "Doe", "email": "jane.doe@acme.example"},
+    "user_Rt6Yn2Kq8WmLx4PcVb9ZdHs": {
+        "first_name": "Tomás",
+        "last_name": "Ortega",
+        "email": "tomas@acme.example",
+    },
+    "user_Gv3Xm7Lq1NzKp5TcWb8RdYs": {"first_name": "Aiko", "last_name": "Sato", "email": "aiko@acme.example"},
+}
+# `GET /custom_field_schema/contact/`: the demo contacts' custom fields, of several types.
+CONTACT_SCHEMA: list[dict[str, Any]] = [
+    {"id": "cf_Zx8LmQ2kP4vRtW7n", "name": "Segment", "type": "choices"},
+    {"id": "cf_Kd3Wq9NxT1LmPz5c", "name": "Languages", "type": "choices", "accepts_multiple_values": True},
+    {"id": "cf_Rn5Tz2Wq8LmKx4Pv", "name": "Account owner", "type": "user"},
+    {"id": "cf_Bw7Lq3Nx9TzKm2Rc", "name": "Renewal date", "type": "date"},
+    {"id": "cf_Hy4Kp8Qm2WxLz6Tn", "name": "Seats", "type": "number"},
+]
+
+
+def user(user_id: str) -> dict[str, Any] | None:
+    known = USERS.get(user_id)
+    if known is None:
+        return None
+    name = f"{known['first_name']} {known['last_name']}"
+    return {"id": user_id, "display_name": name, **known, "organizations": [ORGANIZATION]}
+
 
 def lead(lead_id: str) -> dict[str, Any] | None:
     """A lead as `GET /lead/{id}/` answers it, with its contacts from the samples."""

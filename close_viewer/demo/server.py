@@ -192,6 +192,13 @@ class _Handler(BaseHTTPRequestHandler):
         if seen.path.startswith(f"{API_PREFIX}/lead/") and seen.path.endswith("/"):
             self._lead(seen)
             return
+        if seen.path in (
+            f"{API_PREFIX}/me/",
+            f"{API_PREFIX}/user/",
+            f"{API_PREFIX}/custom_field_schema/contact/",
+        ) or (seen.path.startswith(f"{API_PREFIX}/user/") and seen.path.endswith("/")):
+            self._people(seen)
+            return
         prefix = f"{API_PREFIX}/contact/"
         if not (seen.path.startswith(prefix) and seen.path.endswith("/")):
             self._json(404, {"error": "Not found."})
@@ -222,6 +229,36 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {k: v for k, v in contact.items() if k in names})
             return
         self._json(200, self.server.encoded(contact_id, contact))
+
+    def _people(self, seen: SeenRequest) -> None:
+        """`/me/`, `/user/` (paged with _skip/_limit), `/user/{id}/`, `/custom_field_schema/contact/`."""
+        from close_viewer.demo.samples import CONTACT_SCHEMA, ME_ID, USERS, user
+
+        if not self._authorized(seen.authorization):
+            self._json(401, {"error": "The API key or token you provided is not valid."})
+            return
+        path = seen.path[len(API_PREFIX) :]
+        if path == "/me/":
+            self._json(200, json.dumps(user(ME_ID), ensure_ascii=False).encode())
+        elif path == "/custom_field_schema/contact/":
+            self._json(200, {"fields": CONTACT_SCHEMA})
+        elif path == "/user/":
+            query = parse_qs(seen.query)
+            try:
+                skip = int(query.get("_skip", ["0"])[0])
+                limit = int(query.get("_limit", ["100"])[0])
+            except ValueError:
+                self._json(400, {"error": "_skip and _limit must be numbers."})
+                return
+            everyone = [user(user_id) for user_id in USERS]
+            page = everyone[skip : skip + limit]
+            self._json(200, json.dumps({"has_more": skip + limit < len(everyone), "data": page}).encode())
+        else:
+            found = user(path[len("/user/") : -1])
+            if found is None:
+                self._json(404, {"error": "Empty query: user matching query does not exist."})
+            else:
+                self._json(200, json.dumps(found, ensure_ascii=False).encode())
 
     def _lead(self, seen: SeenRequest) -> None:
         from close_viewer.demo.samples import lead

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from close_viewer.core.model import Contact
+    from close_viewer.core.names import Card
     from close_viewer.ui.table_models import RowTableModel
 
 TABS = (  # title, view objectName, text when empty
@@ -17,6 +18,7 @@ TABS = (  # title, view objectName, text when empty
     ("Subscriptions", "subscriptionsView", "Not in any sequence"),
     ("Links", "linksView", "No URLs or integration links"),
 )
+DETAILS = ("Details", "customFieldsView", "No custom fields")
 
 
 class ContactTabs(QTabWidget):
@@ -28,7 +30,7 @@ class ContactTabs(QTabWidget):
         self.setObjectName("contactTabs")
         self.setAccessibleName("Contact details tabs")
         self.setDocumentMode(True)
-        self.titles = [title for title, _, _ in TABS]
+        self.titles = [title for title, _, _ in (*TABS, DETAILS)]
         self.models: list[RowTableModel] = []
         self._pages: list[QVBoxLayout] = []
         for title in self.titles:
@@ -41,6 +43,7 @@ class ContactTabs(QTabWidget):
     def build_tables(self) -> None:
         from close_viewer.ui.table_models import (
             CallsModel,
+            CustomFieldsModel,
             EmailsModel,
             LinksModel,
             PhonesModel,
@@ -54,8 +57,11 @@ class ContactTabs(QTabWidget):
             CallsModel(self),
             SubscriptionsModel(self),
             LinksModel(self),
+            CustomFieldsModel(self),
         ]
-        for (title, object_name, empty), model, page in zip(TABS, self.models, self._pages, strict=True):
+        for (title, object_name, empty), model, page in zip(
+            (*TABS, DETAILS), self.models, self._pages, strict=True
+        ):
             view = ContactTableView(model, empty)
             view.setObjectName(object_name)
             view.setAccessibleName(title)
@@ -68,6 +74,18 @@ class ContactTabs(QTabWidget):
         links = [LinkRow.from_url(u) for u in contact.urls]
         links += [LinkRow.from_integration(link) for link in contact.integration_links]
         rows = (contact.emails, contact.phones, contact.recent_calls, contact.subscriptions, links)
-        for index, (title, model, items) in enumerate(zip(self.titles, self.models, rows, strict=True)):
+        for index, (title, model, items) in enumerate(zip(self.titles, self.models, rows, strict=False)):
             model.set_rows(items)
             self.setTabText(index, f"{title} ({model.rowCount():,})")
+        self.models[-1].set_rows(())
+        self.setTabText(len(TABS), f"{DETAILS[0]} (…)" if contact.custom_fields else f"{DETAILS[0]} (0)")
+
+    def show_card(self, card: Card) -> None:
+        """The Details tab, once the custom field names have arrived ("not available" if not)."""
+        details = self.models[-1]
+        if card.fields is None:
+            details.set_rows(())
+            self.setTabText(len(TABS), f"{DETAILS[0]} (not available)")
+            return
+        details.set_rows(card.fields)
+        self.setTabText(len(TABS), f"{DETAILS[0]} ({details.rowCount():,})")

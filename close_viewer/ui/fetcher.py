@@ -135,13 +135,14 @@ class Fetcher(QObject):
         self._next_id = 0
         self._current: FetchJob | None = None
         self._running = False
+        self._shut_down = False
 
     @property
     def busy(self) -> bool:
         return self._current is not None
 
     def start_thread(self) -> None:
-        if not self._running:
+        if not self._running and not self._shut_down:
             self._thread.start()
             self._running = True
             self._warm_up.emit()
@@ -157,9 +158,12 @@ class Fetcher(QObject):
         return self.run(base_url, work, contact_id, "looking up the contact")
 
     def run(self, base_url: str, work: Work, label: str, doing: str) -> int:
-        """Run `work(client, token)` in the fetch thread, superseding any running job."""
+        """Run `work(client, token)` in the fetch thread, superseding any running job.
+        After `shutdown` nothing runs (and -1 is returned): the app is quitting."""
         from close_viewer.core.cancel import CancelToken
 
+        if self._shut_down:
+            return -1
         self.start_thread()
         was_busy = self.busy
         if self._current is not None:
@@ -184,7 +188,8 @@ class Fetcher(QObject):
         return True
 
     def shutdown(self) -> None:
-        """Cancel, stop the thread and wait for it: call before the app quits."""
+        """Stop accepting work, cancel, stop the thread and wait for it: call before the app quits."""
+        self._shut_down = True
         if self._current is not None:
             self._current.token.cancel()
             self._current = None

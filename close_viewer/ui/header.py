@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer
+from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from close_viewer.core.names import NOT_AVAILABLE
 from close_viewer.core.text import elide, plain_tooltip
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from close_viewer.core.model import Contact
+    from close_viewer.core.names import Card
 
 LEAD_URL = "https://app.close.com/lead/{lead_id}/"
 NAME_STYLE = "font-size: 17pt; font-weight: 600;"
@@ -30,6 +40,8 @@ class ContactHeader(QWidget):
     that namespace costs tens of milliseconds): `make_interactive` sets the text
     selection flags right after the first paint.
     """
+
+    open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,9 +70,15 @@ class ContactHeader(QWidget):
         copy.setToolTip("Copy the contact id")
         copy.setAccessibleName("Copy contact id")
         copy.clicked.connect(self.copy_id)
-        self.lead_label = self._value("Lead")
-        self.lead_label.setOpenExternalLinks(True)
-        self.org_label = self._value("Organization id")
+        self.lead_label = self._value("Company")
+        self.lead_label.setObjectName("contactCompany")
+        self.open_button = QPushButton("Open in Close")
+        self.open_button.setObjectName("openInCloseButton")
+        self.open_button.setAccessibleName("Open the lead in Close")
+        self.open_button.setToolTip("Open this contact's lead in Close, in your browser")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open_in_close)
+        self.card: Card | None = None
         self.timezone_label = self._value("Time zone")
         self.created_label = self._value("Created")
         self.updated_label = self._value("Updated")
@@ -79,10 +97,9 @@ class ContactHeader(QWidget):
         details.setVerticalSpacing(4)
         details.addWidget(QLabel("Contact id:"), 0, 0)
         details.addLayout(id_row, 0, 1)
-        details.addWidget(QLabel("Lead:"), 1, 0)
+        details.addWidget(QLabel("Company:"), 1, 0)
         details.addWidget(self.lead_label, 1, 1)
-        details.addWidget(QLabel("Organization:"), 2, 0)
-        details.addWidget(self.org_label, 2, 1)
+        details.addWidget(self.open_button, 2, 1)
         details.addWidget(QLabel("Time zone:"), 0, 3)
         details.addWidget(self.timezone_label, 0, 4)
         details.addWidget(QLabel("Created:"), 1, 3)
@@ -120,23 +137,23 @@ class ContactHeader(QWidget):
             # Server text is never markup: "<img src=…>" or nested tables as a name
             # would otherwise be loaded and laid out by Qt's rich-text engine.
             label.setTextFormat(Qt.TextFormat.PlainText)
-        for label in (self.name_label, self.id_label, self.org_label, self.timezone_label):
+        for label in (self.name_label, self.id_label, self.lead_label, self.timezone_label):
             label.setTextInteractionFlags(selectable)
+        self.open_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         for label in (self.created_label, self.updated_label):
             label.setTextInteractionFlags(selectable)
-        self.lead_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         from close_viewer.ui.style import widget_style
 
         self.stale_label.setStyleSheet(widget_style())
         self._name_row.setAlignment(self.stale_label, Qt.AlignmentFlag.AlignTop)
 
     def plain_labels(self) -> tuple[QLabel, ...]:
-        """Every label that shows server text (all but the lead link, which escapes it)."""
+        """Every label that shows server text."""
         return (
             self.name_label,
             self.title_label,
             self.id_label,
-            self.org_label,
+            self.lead_label,
             self.timezone_label,
             self.created_label,
             self.updated_label,
@@ -147,7 +164,7 @@ class ContactHeader(QWidget):
         self.title_label.setText(
             "Type a name, an email address or a phone number above, or paste a Close link, and press Enter."
         )
-        for label in (self.id_label, self.lead_label, self.org_label, self.timezone_label):
+        for label in (self.id_label, self.lead_label, self.timezone_label):
             label.setText("—")
         self.created_label.setText("—")
         self.updated_label.setText("—")
@@ -162,17 +179,37 @@ class ContactHeader(QWidget):
         self.title_label.setText(elide(contact.title or ""))
         self.title_label.setVisible(bool(contact.title))
         self.id_label.setText(elide(contact.id, 80))
-        if contact.lead_id:
-            lead_id = elide(contact.lead_id, 80)
-            url = LEAD_URL.format(lead_id=quote(contact.lead_id[:200], safe=""))
-            self.lead_label.setText(f'<a href="{escape(url)}">{escape(lead_id)}</a> (open in Close)')
-            self.lead_label.setToolTip(plain_tooltip(url))
-        else:
-            self.lead_label.setText("—")
-            self.lead_label.setToolTip("")
-        self.org_label.setText(elide(contact.organization_id or "—", 80))
+        self.card = None
+        self.lead_label.setText("loading…" if contact.lead_id else "—")
+        self.open_button.setEnabled(bool(contact.lead_id))
+        self.open_button.setToolTip(plain_tooltip(self.lead_url()) if contact.lead_id else "")
         self._update_times()
         self._clock.start()
+
+    def set_card(self, card: Card) -> None:
+        """Names instead of ids, once they arrive (never delaying the contact itself)."""
+        if self.contact is None or card.contact_id != self.contact.id:
+            return  # for a contact no longer shown
+        self.card = card
+        if self.contact.lead_id:
+            if card.lead is None:
+                self.lead_label.setText(NOT_AVAILABLE)
+            else:
+                company = " · ".join(p for p in (card.lead.name, card.lead.status) if p)
+                self.lead_label.setText(elide(company or NOT_AVAILABLE, 120))
+            self.open_button.setToolTip(plain_tooltip(self.lead_url()))
+        self._update_times()
+
+    def lead_url(self) -> str:
+        """The lead's page in Close: its html_url once known, else Close's address for it."""
+        if self.card is not None and self.card.lead is not None:
+            return self.card.lead.link
+        lead_id = self.contact.lead_id if self.contact else ""
+        return LEAD_URL.format(lead_id=quote((lead_id or "")[:200], safe=""))
+
+    def _open_in_close(self) -> None:
+        if self.contact is not None and self.contact.lead_id:
+            self.open_requested.emit(self.lead_url())
 
     def set_stale(self, loaded_at: datetime | None) -> None:
         """Mark what is shown as out of date (a refresh failed), or clear the mark."""
@@ -194,8 +231,14 @@ class ContactHeader(QWidget):
         if contact is None:
             return
         self.timezone_label.setText(self._timezone_text(contact))
-        self.created_label.setText(self._when(contact.date_created, contact.created_by))
-        self.updated_label.setText(self._when(contact.date_updated, contact.updated_by))
+        self.created_label.setText(self._when(contact.date_created, self._who(contact.created_by)))
+        self.updated_label.setText(self._when(contact.date_updated, self._who(contact.updated_by)))
+
+    def _who(self, user_id: str | None) -> str | None:
+        """A person's name once the card has them; until then nothing (never a user_… id)."""
+        if not user_id or self.card is None:
+            return None
+        return self.card.user_name(user_id)
 
     @staticmethod
     def _timezone_text(contact: Contact) -> str:

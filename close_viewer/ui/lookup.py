@@ -6,9 +6,13 @@ what to show: a contact, a list of matches, or an error. Type-ahead suggestions 
 on a second worker, so typing never cancels a contact that is loading, and only the
 latest query's suggestions are ever passed on.
 
+After a contact is shown, `enrich` fetches what the card adds (lead, names, custom
+fields) on a third worker; `check_key` asks `GET /me/` on a fourth, so a wrong key is
+reported before any lookup. What they fetch once per key is cached here.
+
 Signals: contact_ready(Contact), matches_ready(SearchPage | LeadContacts),
 suggestions_ready(str, SearchPage), failed(CloseViewerError), busy_changed(bool),
-cancelled().
+cancelled(), card_ready(Card), signed_in(Me), key_rejected(CloseViewerError).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from close_viewer.core import errors
 
 if TYPE_CHECKING:
     from close_viewer.core.api import CloseClient
+    from close_viewer.core.api.card import CardCache
     from close_viewer.core.cancel import CancelToken
     from close_viewer.core.credentials import Credential
+    from close_viewer.core.model import Contact
     from close_viewer.core.refs import Ref, SearchRef
     from close_viewer.ui.fetcher import Fetcher
 
@@ -45,11 +51,16 @@ class LookupController(QObject):
     failed = Signal(object)
     busy_changed = Signal(bool)
     cancelled = Signal()
+    card_ready = Signal(object)
+    signed_in = Signal(object)
+    key_rejected = Signal(object)
 
     def __init__(
         self,
         fetcher: Fetcher,
         suggester: Fetcher,
+        enricher: Fetcher,
+        account: Fetcher,
         base_url: str,
         fields: tuple[str, ...] = (),
         region: str = "US",
@@ -58,6 +69,9 @@ class LookupController(QObject):
         super().__init__(parent)
         self.fetcher = fetcher
         self.suggester = suggester
+        self.enricher = enricher
+        self.account = account
+        self._caches: dict[str, CardCache] = {}
         self.base_url = base_url
         self.fields = fields
         self.region = region
@@ -69,6 +83,10 @@ class LookupController(QObject):
         fetcher.busy_changed.connect(self.busy_changed)
         fetcher.cancelled.connect(self.cancelled)
         suggester.finished.connect(self._suggested)
+        enricher.finished.connect(self.card_ready)
+        enricher.failed.connect(self._card_failed)
+        account.finished.connect(self.signed_in)
+        account.failed.connect(self._account_failed)
 
     @property
     def busy(self) -> bool:
@@ -118,6 +136,41 @@ class LookupController(QObject):
 
         self.suggester.run(self.base_url, work, text, "searching")
         return True
+
+    def enrich(self, contact: Contact, credential: Credential) -> None:
+        """Fetch the card's extras for `contact` (superseding those of an earlier one)."""
+        from close_viewer.core.api.card import CardCache
+
+        cache = self._caches.setdefault(credential.secret, CardCache())
+        if len(self._caches) > 4:  # keys the rep switched away from
+            for old in [k for k in self._caches if k != credential.secret][:-3]:
+                del self._caches[old]
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            return client.card(contact, credential, cache, token)
+
+        self.enricher.run(self.base_url, work, contact.id, "loading the contact's company and names")
+
+    def check_key(self, credential: Credential) -> None:
+        """`GET /me/`: who the key belongs to; a wrong key is reported at once."""
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            return client.me(credential, token)
+
+        self.account.run(self.base_url, work, "me", "checking the API key")
+
+    def _card_failed(self, error: object) -> None:
+        from close_viewer import logs
+
+        logs.info("Card extras not available: %s", getattr(error, "message", error))
+
+    def _account_failed(self, error: object) -> None:
+        if isinstance(error, errors.AuthenticationFailed):
+            self.key_rejected.emit(error)
+        else:  # offline or Close slow: the lookup will say so if it matters
+            from close_viewer import logs
+
+            logs.info("Could not check the API key: %s", getattr(error, "message", error))
 
     def cancel(self) -> bool:
         self.suggester.cancel()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from close_viewer.core.model import Contact
+    from close_viewer.core.names import Card, Me
     from close_viewer.core.search_model import LeadContacts, Match, SearchPage
     from close_viewer.ui.fetcher import Fetcher
     from close_viewer.ui.keychain_worker import KeychainWorker
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._keychain_ok = options.use_keychain
         self._fetch_started = 0.0
         self._startup_notices: list[tuple[str, str]] = []
+        self._checked_key = ""
 
         # Qt appends the application's display name ("… — Close Contact Viewer").
         self.setWindowTitle(options.extra_title)
@@ -265,9 +267,13 @@ class MainWindow(QMainWindow):
         self.keychain = self._given_keychain or KeychainWorker(parent=self)
         self.fetcher.setParent(self)
         self.suggester = Fetcher(self, client_options=self.fetcher.client_options)
+        self.enricher = Fetcher(self, client_options=self.fetcher.client_options)
+        self.account = Fetcher(self, client_options=self.fetcher.client_options)
         self.lookups = LookupController(
             self.fetcher,
             self.suggester,
+            self.enricher,
+            self.account,
             self.options.base_url,
             self.options.fields,
             region=self.settings.phone_region or locale_region(),
@@ -279,6 +285,16 @@ class MainWindow(QMainWindow):
         self.lookups.failed.connect(self._show_error)
         self.lookups.cancelled.connect(lambda: self.statusBar().showMessage("Lookup cancelled.", 5000))
         self.lookups.busy_changed.connect(self._set_busy)
+        self.lookups.card_ready.connect(self._show_card)
+        self.lookups.signed_in.connect(self._signed_in)
+        self.lookups.key_rejected.connect(self._show_error)
+        self.header.open_requested.connect(self.open_link)
+        self.key_edit.editingFinished.connect(self._key_edited)
+        self.signed_in_label = QLabel()
+        self.signed_in_label.setObjectName("signedInLabel")
+        self.signed_in_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.signed_in_label.setAccessibleName("Signed in as")
+        self.statusBar().addPermanentWidget(self.signed_in_label)
         self.results = SearchResultsView()
         self.results.chosen.connect(self._open_match)
         self.results.closed.connect(self.focus_contact)
@@ -319,6 +335,48 @@ class MainWindow(QMainWindow):
 
         register_secret(key)
         self.key_edit.setText(key)
+        self._check_key()
+
+    def _key_edited(self) -> None:
+        if self.key_edit.text().strip() != self._checked_key:
+            self._check_key()
+
+    def _check_key(self) -> None:
+        """Who the key belongs to ("Signed in as …"); a wrong key is said here, before a lookup."""
+        from close_viewer.core.credentials import ApiKey
+        from close_viewer.logs import register_secret
+
+        key = self.key_edit.text().strip()
+        self._checked_key = key
+        self.signed_in_label.clear()
+        if key and self.is_ready:
+            register_secret(key)
+            self.lookups.check_key(ApiKey(key))
+
+    def _signed_in(self, me: Me) -> None:
+        self.signed_in_label.setText(one_line(me.signed_in_text(), 120))
+
+    def _show_card(self, card: Card) -> None:
+        self.header.set_card(card)
+        if self.contact is not None and card.contact_id == self.contact.id:
+            self.tabs.show_card(card)
+            if card.problems:
+                from close_viewer import logs
+
+                logs.info("Some of the card could not be loaded: %s", "; ".join(card.problems))
+
+    def open_link(self, url: str) -> None:
+        """Open a link in the browser (mail app, dialer); if nothing opens it, say so and copy it."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+        if not QDesktopServices.openUrl(QUrl(url)):
+            QGuiApplication.clipboard().setText(url)
+            self.error_banner.show_message(
+                "Could not open the link",
+                "No app on this computer opened the link; it was copied instead.",
+                "Paste it in your browser (Ctrl+V).",
+            )
 
     def _key_loaded(self, key: object) -> None:
         self.statusBar().clearMessage()
@@ -499,6 +557,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loaded {name} in {elapsed:.2f} s.", 8000)
         self.settings.last_contact = contact.id
         self._remember_key_after_success()
+        from close_viewer.core.credentials import ApiKey
+
+        self.lookups.enrich(contact, ApiKey(self.key_edit.text().strip()))
         logs.info("Loaded contact %s in %.3f s", contact.id, elapsed)
         self.contact_shown.emit(contact)
 
@@ -557,8 +618,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.is_ready:
             self._suggest_timer.stop()
-            self.suggester.shutdown()
-            self.fetcher.shutdown()
+            for worker in (self.suggester, self.enricher, self.account, self.fetcher):
+                worker.shutdown()
             self.keychain.close()
         super().closeEvent(event)
         self.closed.emit()

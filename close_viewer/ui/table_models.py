@@ -276,3 +276,13 @@ class LinksModel(RowTableModel):
             "Address", lambda r: r.url, lambda r: r.url.lower(), link=lambda r: _safe_url(r.url), width=50
         ),
     )
+
+
+class CustomFieldsModel(RowTableModel):
+    """The Details tab: one row per custom field that has a value, named from the schema."""
+
+    NOUN = "custom fields"
+    COLUMNS = (
+        Column("Field", lambda f: f.name, lambda f: f.name.lower(), width=24),
+        Column("Value", lambda f: f.value, lambda f: f.value.lower(), width=50),
+    )

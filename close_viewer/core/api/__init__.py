@@ -17,8 +17,10 @@ from close_viewer.core.api.transport import (
 )
 
 if TYPE_CHECKING:
+    from close_viewer.core.api.card import CardCache
     from close_viewer.core.credentials import Credential
     from close_viewer.core.model import Contact
+    from close_viewer.core.names import Card, Me
     from close_viewer.core.refs import SearchRef
     from close_viewer.core.search_model import LeadContacts, SearchPage
 
@@ -49,6 +51,18 @@ class CloseClient(Transport):
         from close_viewer.core.api import search
 
         return search.search_contacts(self, ref, credential, cursor, cancel)
+
+    def me(self, credential: Credential, cancel: CancelToken | None = None) -> Me:
+        from close_viewer.core.api import users
+
+        return users.me(self, credential, cancel)
+
+    def card(
+        self, contact: Contact, credential: Credential, cache: CardCache, cancel: CancelToken | None = None
+    ) -> Card:
+        from close_viewer.core.api import card
+
+        return card.fetch_card(self, contact, credential, cache, cancel)
 
     def lead_contacts(
         self, lead_id: str, credential: Credential, cancel: CancelToken | None = None

@@ -1,0 +1,104 @@
+"""Everything the card adds to a contact: its lead, people's names, custom fields.
+
+Each piece is its own request, fetched after the contact is shown, cached for the
+session (per key), and allowed to fail on its own: the card then says "not available"
+in its place and `Card.problems` says why (for the log).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from close_viewer.core import errors as e
+from close_viewer.core.api import users as users_api
+from close_viewer.core.api.transport import Subject, Transport
+from close_viewer.core.cancel import CancelToken
+from close_viewer.core.credentials import Credential
+from close_viewer.core.model import Contact
+from close_viewer.core.names import (
+    Card,
+    FieldSpec,
+    LeadSummary,
+    custom_rows,
+    parse_lead_summary,
+    parse_schema,
+)
+
+LEAD_FIELDS = "id,display_name,status_label,html_url"
+
+
+@dataclass
+class CardCache:
+    """What is fetched once per key and session. Written only by the one enrichment job
+    that runs at a time; read by the next."""
+
+    users: dict[str, str] | None = None
+    missing_users: set[str] = field(default_factory=set)
+    schema: dict[str, FieldSpec] | None = None
+    leads: dict[str, LeadSummary] = field(default_factory=dict)
+
+
+def lead_summary(
+    transport: Transport, lead_id: str, credential: Credential, cancel: CancelToken | None
+) -> LeadSummary:
+    path = f"/lead/{quote(lead_id, safe='')}/"
+    body = transport.get(path, credential, Subject("lead", lead_id), {"_fields": LEAD_FIELDS}, cancel)
+    return parse_lead_summary(body, lead_id)
+
+
+def fetch_card(
+    transport: Transport,
+    contact: Contact,
+    credential: Credential,
+    cache: CardCache,
+    cancel: CancelToken | None = None,
+) -> Card:
+    problems: list[str] = []
+
+    def attempt(what: str, call):  # type: ignore[no-untyped-def]
+        try:
+            return call()
+        except e.FetchCancelled:
+            raise
+        except e.CloseViewerError as exc:
+            problems.append(f"{what}: {exc.message}")
+            return None
+
+    lead = None
+    if contact.lead_id:
+        lead = cache.leads.get(contact.lead_id) or attempt(
+            "lead", lambda: lead_summary(transport, contact.lead_id or "", credential, cancel)
+        )
+        if lead is not None:
+            cache.leads[lead.lead_id] = lead
+    if cache.users is None:
+        cache.users = attempt("users", lambda: users_api.users(transport, credential, cancel))
+    names = cache.users
+    if names is not None:
+        wanted = {contact.created_by, contact.updated_by} - {None, ""} - set(names) - cache.missing_users
+        for user_id in sorted(u for u in wanted if u):
+            try:
+                names[user_id] = users_api.user(transport, user_id, credential, cancel)
+            except e.FetchCancelled:
+                raise
+            except e.CloseViewerError:
+                cache.missing_users.add(user_id)  # a former user: asked once per session
+    fields = None
+    custom = contact.custom_fields
+    if custom:
+        if cache.schema is None:
+            cache.schema = attempt(
+                "custom fields",
+                lambda: parse_schema(
+                    transport.get(
+                        "/custom_field_schema/contact/", credential, Subject("custom fields"), None, cancel
+                    )
+                ),
+            )
+        fields = custom_rows(custom, cache.schema or {}, names or {})
+        if cache.schema is None:
+            fields = None
+    else:
+        fields = ()
+    return Card(contact.id, lead, names, fields, tuple(problems))

@@ -1,0 +1,171 @@
+"""People, the account, the lead and custom fields, as the card shows them. No Qt; tolerant:
+Close documents none of these answers' shapes, so anything unexpected becomes a blank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+FORMER_USER = "a former user"
+NOT_AVAILABLE = "not available"
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def person_name(data: object) -> str:
+    """A user's name from whichever fields the answer has."""
+    if not isinstance(data, dict):
+        return ""
+    full = " ".join(p for p in (_text(data.get("first_name")), _text(data.get("last_name"))) if p)
+    return _text(data.get("display_name")) or full or _text(data.get("name")) or _text(data.get("email"))
+
+
+@dataclass(frozen=True)
+class Me:
+    user_id: str
+    name: str
+    organization: str = ""
+    organization_id: str = ""
+
+    def signed_in_text(self) -> str:
+        return "Signed in as " + " · ".join(p for p in (self.name or "you", self.organization) if p)
+
+
+def parse_me(body: object) -> Me:
+    data = body if isinstance(body, dict) else {}
+    orgs = data.get("organizations")
+    org = orgs[0] if isinstance(orgs, list) and orgs and isinstance(orgs[0], dict) else {}
+    return Me(
+        user_id=_text(data.get("id")),
+        name=person_name(data),
+        organization=_text(org.get("name")),
+        organization_id=_text(org.get("id")) or _text(data.get("organization_id")),
+    )
+
+
+def parse_user(body: object) -> tuple[str, str]:
+    data = body if isinstance(body, dict) else {}
+    return _text(data.get("id")), person_name(data)
+
+
+def parse_users(body: object) -> tuple[dict[str, str], bool]:
+    """id → name for a page of `GET /user/`, and whether more pages follow."""
+    data = body.get("data") if isinstance(body, dict) else body
+    names: dict[str, str] = {}
+    for item in data if isinstance(data, list) else []:
+        user_id, name = parse_user(item)
+        if user_id and name:
+            names[user_id] = name
+    return names, bool(isinstance(body, dict) and body.get("has_more") is True)
+
+
+@dataclass(frozen=True)
+class LeadSummary:
+    lead_id: str
+    name: str = ""
+    status: str = ""
+    url: str = ""
+
+    @property
+    def link(self) -> str:
+        """The lead's page in Close: its `html_url`, or the address Close uses for leads."""
+        if self.url.startswith("https://"):
+            return self.url
+        return f"https://app.close.com/lead/{self.lead_id}/"
+
+
+def parse_lead_summary(body: object, lead_id: str) -> LeadSummary:
+    data = body if isinstance(body, dict) else {}
+    return LeadSummary(
+        lead_id=lead_id,
+        name=_text(data.get("display_name")) or _text(data.get("name")),
+        status=_text(data.get("status_label")),
+        url=_text(data.get("html_url")),
+    )
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    field_id: str  # "cf_…"
+    name: str
+    type: str = "text"
+
+
+def parse_schema(body: object) -> dict[str, FieldSpec]:
+    """`GET /custom_field_schema/contact/`: cf id → its name and type."""
+    data = body if isinstance(body, dict) else {}
+    items = data.get("fields", data.get("data"))
+    specs: dict[str, FieldSpec] = {}
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and _text(item.get("id")).startswith("cf_"):
+            specs[item["id"]] = FieldSpec(
+                item["id"], _text(item.get("name")) or item["id"], _text(item.get("type"))
+            )
+    return specs
+
+
+def format_value(value: Any, kind: str, users: dict[str, str]) -> str:
+    """A custom field's value as a rep reads it, by the field's type. Never raises."""
+    if isinstance(value, list):
+        return ", ".join(v for v in (format_value(item, kind, users) for item in value) if v)
+    if value is None or value == "":
+        return ""
+    if kind == "user" and isinstance(value, str):
+        return users.get(value) or FORMER_USER
+    if kind in ("date", "datetime") and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        if kind == "date" or (isinstance(moment, date) and not isinstance(moment, datetime)):
+            return moment.strftime("%-d %b %Y")
+        return moment.strftime("%-d %b %Y, %H:%M")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CustomFieldRow:
+    name: str
+    value: str
+    field_id: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the card adds to a contact, each piece fetched after the contact is shown.
+    A piece that could not be had is None (shown as "not available"); `problems` says why."""
+
+    contact_id: str
+    lead: LeadSummary | None = None
+    users: dict[str, str] | None = None
+    fields: tuple[CustomFieldRow, ...] | None = None
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    def user_name(self, user_id: str | None) -> str:
+        if not user_id:
+            return ""
+        if self.users is None:
+            return NOT_AVAILABLE
+        return self.users.get(user_id) or FORMER_USER
+
+
+def custom_rows(
+    custom: dict[str, Any], schema: dict[str, FieldSpec], users: dict[str, str]
+) -> tuple[CustomFieldRow, ...]:
+    rows = []
+    for key, value in custom.items():
+        field_id = key.removeprefix("custom.")
+        spec = schema.get(field_id, FieldSpec(field_id, field_id))
+        shown = format_value(value, spec.type, users)
+        if shown:
+            rows.append(CustomFieldRow(spec.name, shown, field_id))
+    return tuple(rows)
