@@ -270,13 +270,59 @@ def test_widgets_have_names_for_tests_and_accessibility(make_window: MakeWindow)
     assert window.key_edit.echoMode() == window.key_edit.EchoMode.Normal
 
 
-def test_copy_rows(qtbot: QtBot, make_window: MakeWindow) -> None:
+def test_copy_one_value_or_the_row(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window()
     lookup(qtbot, window, DEMO_CONTACT_ID)
     view = window.findChild(QTableView, "emailsView")
     view.selectRow(1)
+    view.setCurrentIndex(view.model().index(1, 0))
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "mariajose.fl@gmail.com"  # the value alone
+    assert window.statusBar().currentMessage() == "Copied"
+    menu = view.context_menu(view.model().index(1, 0))
+    actions = {a.text(): a for a in menu.actions() if a.text()}
+    assert list(actions) == ["Copy", "Copy row", "Write an email"]
+    actions["Copy row"].trigger()
     assert QApplication.clipboard().text() == "mariajose.fl@gmail.com\thome\tUnsubscribed"
+    menu.deleteLater()
+
+
+@pytest.mark.parametrize(
+    ("view_name", "row", "url"),
+    [
+        ("emailsView", 0, "mailto:mj.fernandez@acme-iberia.es"),
+        ("phonesView", 0, "tel:+34911234567"),
+        ("linksView", 0, "https://www.acme-iberia.es"),
+    ],
+)
+def test_activating_a_row_opens_its_link(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, view_name: str, row: int, url: str
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda u: opened.append(u.toString()) or True)
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    view = window.findChild(QTableView, view_name)
+    index = view.model().index(row, 0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    assert opened == []  # a single click only selects
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened == [url]
+
+
+def test_a_link_that_cannot_be_opened_is_copied(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda u: False)
+    window = make_window()
+    window.open_link("mailto:someone@example.com")
+    assert window.error_banner.title == "Could not open the link"
+    assert QApplication.clipboard().text() == "mailto:someone@example.com"
 
 
 def test_missing_keychain_keeps_working(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -23,7 +24,12 @@ DETAILS = ("Details", "customFieldsView", "No custom fields")
 
 class ContactTabs(QTabWidget):
     """Built in two steps like the window: empty pages for the first frame, then
-    `build_tables` adds the models and views right after it."""
+    `build_tables` adds the models and views right after it.
+
+    Signals: open_requested(url), copied(text), passed on from the tables."""
+
+    open_requested = Signal(str)
+    copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +70,8 @@ class ContactTabs(QTabWidget):
         ):
             view = ContactTableView(model, empty)
             view.setObjectName(object_name)
+            view.open_requested.connect(self.open_requested)
+            view.copied.connect(self.copied)
             view.setAccessibleName(title)
             page.addWidget(view)
 

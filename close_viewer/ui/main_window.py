@@ -289,6 +289,8 @@ class MainWindow(QMainWindow):
         self.lookups.signed_in.connect(self._signed_in)
         self.lookups.key_rejected.connect(self._show_error)
         self.header.open_requested.connect(self.open_link)
+        self.tabs.open_requested.connect(self.open_link)
+        self.tabs.copied.connect(lambda _: self.statusBar().showMessage("Copied", 3000))
         self.key_edit.editingFinished.connect(self._key_edited)
         self.signed_in_label = QLabel()
         self.signed_in_label.setObjectName("signedInLabel")

@@ -65,6 +65,16 @@ class RowTableModel(QAbstractTableModel):
 
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     NOUN: ClassVar[str] = "items"
+    # What activating a row (Enter, double-click) opens: a mailto:, tel: or web address.
+    ACTION: ClassVar[tuple[str, Callable[[Any], str]] | None] = None  # (menu words, row → URL)
+
+    def row_action(self, row: int) -> tuple[str, str] | None:
+        """(words, URL) of the row's action, or None."""
+        if self.ACTION is None or not 0 <= row < len(self._rows):
+            return None
+        words, url_of = self.ACTION
+        url = url_of(self._rows[row])
+        return (words, url) if url else None
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -158,8 +168,14 @@ def _lower(text: str | None) -> str | None:
     return text.lower() if text else None
 
 
+def _tel(phone: Any) -> str:
+    number = "".join(c for c in (phone.phone or "") if c.isdigit() or c == "+")
+    return f"tel:{number}" if number.lstrip("+") else ""
+
+
 class EmailsModel(RowTableModel):
     NOUN = "email addresses"
+    ACTION = ("Write an email", lambda e: f"mailto:{e.email}" if "@" in e.email else "")
     COLUMNS = (
         Column("Email address", lambda e: e.email, lambda e: e.email.lower(), width=42),
         Column("Type", lambda e: e.type, lambda e: _lower(e.type), width=10),
@@ -176,6 +192,7 @@ class EmailsModel(RowTableModel):
 
 class PhonesModel(RowTableModel):
     NOUN = "phone numbers"
+    ACTION = ("Call", _tel)
     COLUMNS = (
         Column("Number", lambda p: p.display, lambda p: p.phone, width=20),
         Column("Type", lambda p: p.type, lambda p: _lower(p.type), width=10),
@@ -267,6 +284,7 @@ def _safe_url(url: str) -> str:
 
 class LinksModel(RowTableModel):
     NOUN = "links"
+    ACTION = ("Open the link", lambda r: _safe_url(r.url))
     COLUMNS = (
         Column(
             "Link", lambda r: r.label, lambda r: r.label.lower(), link=lambda r: _safe_url(r.url), width=40

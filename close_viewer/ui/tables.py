@@ -1,10 +1,9 @@
-"""The table view every tab uses: empty-state text, copy, links that open on click."""
+"""The table view every tab uses: empty-state text, copy, a context menu, row actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QDesktopServices,
     QFontMetrics,
     QGuiApplication,
     QKeyEvent,
@@ -12,7 +11,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from close_viewer.core.text import one_line
 from close_viewer.ui.badges import StatusBadgeDelegate
@@ -36,7 +35,12 @@ def set_up_row_view(view: QTableView, row_padding: int = 12) -> None:
 
 
 class ContactTableView(QTableView):
-    """A sortable, read-only view of one RowTableModel."""
+    """A sortable, read-only view of one RowTableModel. Enter or a double-click runs the
+    row's action (write an email, call, open the link); the context menu copies the value
+    or the row. Signals: open_requested(url), copied(text)."""
+
+    open_requested = Signal(str)
+    copied = Signal(str)
 
     def __init__(self, model: RowTableModel, empty_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,12 +64,41 @@ class ContactTableView(QTableView):
             self.setColumnWidth(
                 column, max(spec.width * char + 16, header.sectionSizeFromContents(column).width())
             )
-        self.clicked.connect(self._open_link)
+        self.activated.connect(self._activate)  # Enter or double-click; a single click only selects
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
 
-    def _open_link(self, index: QModelIndex) -> None:
-        url = index.data(Role.LINK)
-        if url:
-            QDesktopServices.openUrl(QUrl(url))
+    def _activate(self, index: QModelIndex) -> None:
+        action = self.model().row_action(index.row()) if index.isValid() else None
+        if action is not None:
+            self.open_requested.emit(action[1])
+
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.copied.emit(text)
+
+    def _menu(self, point: QPoint) -> None:
+        index = self.indexAt(point)
+        if index.isValid():
+            self.context_menu(index).popup(self.viewport().mapToGlobal(point))
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """Copy this value, copy the row, and the row's action."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        value = one_line(index.data(), 10_000)
+        row = self._row_text(index.row())
+        menu.addAction("Copy", lambda: self._copy(value)).setEnabled(bool(value))
+        menu.addAction("Copy row", lambda: self._copy(row))
+        action = self.model().row_action(index.row())
+        if action is not None:
+            menu.addSeparator()
+            menu.addAction(action[0], lambda: self.open_requested.emit(action[1]))
+        return menu
+
+    def _row_text(self, row: int) -> str:
+        model = self.model()
+        return "\t".join(one_line(model.index(row, c).data()) for c in range(model.columnCount()))
 
     def selected_text(self) -> str:
         """Selected rows as tab-separated text, in view order."""
@@ -76,14 +109,13 @@ class ContactTableView(QTableView):
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Copy):
-            text = self.selected_text()
+        if event.matches(QKeySequence.StandardKey.Copy):  # the value of the current cell alone
+            current = self.currentIndex()
+            text = one_line(current.data(), 10_000) if current.isValid() else ""
             if text:
-                QGuiApplication.clipboard().setText(text)
+                self._copy(text)
             event.accept()
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._open_link(self.currentIndex())
         super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
