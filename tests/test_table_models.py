@@ -62,6 +62,7 @@ def test_one_row_per_item_and_badges() -> None:
     assert phones.index(1, 4).data() == "Europe/Madrid, Atlantic/Canary"
 
     calls = CallsModel()
+    calls.sorted_by = None  # Close's order, to compare with the sample file
     calls.set_rows(c.recent_calls)
     assert calls.index(3, 1).data() == "1:02:05"
     assert calls.index(1, 2).data() == "No answer"
@@ -70,6 +71,7 @@ def test_one_row_per_item_and_badges() -> None:
 
 def test_unknown_status_keeps_raw_text_and_neutral_tone() -> None:
     calls = CallsModel()
+    calls.sorted_by = None
     calls.set_rows(contact(STATUSES).recent_calls)
     values = [calls.index(r, 2).data(Role.BADGE)[1] for r in range(calls.rowCount())]
     assert set(CALL_STATUSES) <= set(values)
@@ -121,6 +123,19 @@ def test_sort_by_real_values_missing_last() -> None:
     for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
         subs.sort(4, order)  # "Started": one subscription has none
         assert subs.row_object(subs.rowCount() - 1).start_date is None
+
+
+def test_calls_come_newest_first_and_a_chosen_sort_is_kept() -> None:
+    calls = CallsModel()
+    calls.set_rows(contact().recent_calls)
+    times = [calls.row_object(r).finish_timestamp for r in range(calls.rowCount())]
+    present = [t for t in times if t is not None]
+    assert present == sorted(present, reverse=True) and times[: len(present)] == present
+    calls.sort(1, Qt.SortOrder.AscendingOrder)  # the rep sorts by duration
+    calls.set_rows(contact(STATUSES).recent_calls)  # the next contact
+    durations = [calls.row_object(r).duration for r in range(calls.rowCount())]
+    known = [d for d in durations if d is not None]
+    assert known == sorted(known)
 
 
 def test_large_contact_is_one_reset(qtbot: QtBot) -> None:

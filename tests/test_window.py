@@ -109,7 +109,7 @@ def test_happy_path(qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServ
     assert rows(window, "phonesView")[1][3] == "SMS blocked"
     calls = window.findChild(QTableView, "callsView").model()
     assert calls.rowCount() == 9
-    assert calls.index(0, 2).data(Role.BADGE) == ("call", "completed")
+    assert calls.index(0, 2).data(Role.BADGE) == ("call", "created")  # the latest call first
     subs = rows(window, "subscriptionsView")
     assert subs[1][:4] == ["Renewal reminders 2026", "Paused", "Paused", "Workflow paused"]
     assert not window.error_banner.isVisible()

@@ -60,6 +60,12 @@ class AuthenticationFailed(CloseApiError):
     title = "API key not accepted"
 
 
+class MissingKey(AuthenticationFailed):
+    """No key was given at all (nothing was sent)."""
+
+    title = "Paste your API key first"
+
+
 class PaymentRequired(CloseApiError):
     title = "Plan does not allow this"
 

@@ -162,6 +162,14 @@ class Rows(Sequence[_T], Generic[_T]):
     def __repr__(self) -> str:
         return f"Rows({len(self)} × {getattr(self._cls, '__name__', 'row')})"
 
+    def sorted_by(self, name: str, reverse: bool = False) -> Rows[_T]:
+        """The same rows ordered by one field, read from the checked values (no row is built),
+        rows without a value last. Milliseconds for 10,000 rows, where building them costs tens."""
+        position = [f.name for f in fields(self._cls)].index(name)  # type: ignore[arg-type]
+        present = [v for v in self._values if v[position] is not None]
+        present.sort(key=lambda v: v[position], reverse=reverse)
+        return Rows(self._cls, present + [v for v in self._values if v[position] is None])
+
 
 # The API's contact fields (what `_fields` may name); anything else Close sends goes to `extra`.
 CONTACT_FIELDS = frozenset(f.name for f in fields(Contact)) - {"extra"}

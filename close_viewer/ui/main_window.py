@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
             return
         if not key:
             self._show_error(
-                errors.AuthenticationFailed(
+                errors.MissingKey(
                     "There is no API key yet.",
                     "Paste your Close API key in the API key field (Close: Settings → Developer → API Keys).",
                 )
@@ -551,6 +551,8 @@ class MainWindow(QMainWindow):
         self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
         self.results.hide()
+        if self.contact_edit.hasFocus() or not self.contact_edit.text():
+            self.contact_edit.selectAll()  # the next paste replaces what was looked up
         self.header.set_contact(contact)
         name = one_line(contact.shown_name, 80)  # no line breaks or bidi overrides in the title
         self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))

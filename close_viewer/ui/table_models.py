@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 
 from close_viewer.core import formatting
+from close_viewer.core.model import Rows
 from close_viewer.core.text import DISPLAY_LIMIT, elide, plain_tooltip
 from close_viewer.ui.badges import badge_text
 from close_viewer.ui.dates import local_datetime
@@ -58,6 +59,7 @@ class Column:
     badge_value: Callable[[Any], str | None] | None = None
     link: Callable[[Any], str] | None = None
     width: int = 14  # initial width, in average characters
+    field: str = ""  # the row field the sort key is, when it is one (sorts Rows without building them)
 
 
 class RowTableModel(QAbstractTableModel):
@@ -76,17 +78,36 @@ class RowTableModel(QAbstractTableModel):
         url = url_of(self._rows[row])
         return (words, url) if url else None
 
+    # The order rows come in before the rep picks one: (column, order), or None for Close's.
+    DEFAULT_SORT: ClassVar[tuple[int, Qt.SortOrder] | None] = None
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: Sequence[Any] = ()
         self._original: Sequence[Any] = ()
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = self.DEFAULT_SORT
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """Replace every row at once (one reset, whatever the count)."""
+        """Replace every row at once (one reset, whatever the count), in the order last chosen."""
         self.beginResetModel()
         self._original = rows  # not copied: a contact's Rows build each row only when read
         self._rows = rows
+        if self.sorted_by is not None and len(rows) > 1:
+            self._rows = self._sorted(*self.sorted_by)
         self.endResetModel()
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> Sequence[Any]:
+        if not 0 <= column < len(self.COLUMNS):
+            return self._original
+        spec = self.COLUMNS[column]
+        if spec.field and isinstance(self._original, Rows):  # ordered without building the rows
+            return self._original.sorted_by(spec.field, reverse=order == Qt.SortOrder.DescendingOrder)
+        key = spec.sort or spec.display
+        # Missing values sort last whichever the direction; each key is computed once.
+        keyed = [(key(r), r) for r in self._original]
+        present = [pair for pair in keyed if pair[0] is not None]
+        present.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
+        return [r for _, r in present] + [r for k, r in keyed if k is None]
 
     def row_object(self, row: int) -> Any:
         return self._rows[row]
@@ -145,15 +166,8 @@ class RowTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_rows = [self._rows[i.row()] if i.row() < len(self._rows) else None for i in old]
-        if 0 <= column < len(self.COLUMNS):
-            key = self.COLUMNS[column].sort or self.COLUMNS[column].display
-            # Missing values sort last whichever the direction; each key is computed once.
-            keyed = [(key(r), r) for r in self._original]
-            present = [pair for pair in keyed if pair[0] is not None]
-            present.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
-            self._rows = [r for _, r in present] + [r for k, r in keyed if k is None]
-        else:
-            self._rows = self._original
+        self.sorted_by = (column, order) if 0 <= column < len(self.COLUMNS) else None
+        self._rows = self._sorted(column, order)
         if old:
             where = {id(r): n for n, r in enumerate(self._rows)}
             new = [
@@ -211,11 +225,22 @@ class PhonesModel(RowTableModel):
 
 class CallsModel(RowTableModel):
     NOUN = "recent calls"
+    DEFAULT_SORT = (0, Qt.SortOrder.DescendingOrder)  # the latest call first
     COLUMNS = (
         Column(
-            "Finished", lambda c: local_datetime(c.finish_timestamp), lambda c: c.finish_timestamp, width=18
+            "Finished",
+            lambda c: local_datetime(c.finish_timestamp),
+            lambda c: c.finish_timestamp,
+            width=18,
+            field="finish_timestamp",
         ),
-        Column("Duration", lambda c: formatting.duration(c.duration), lambda c: c.duration, width=9),
+        Column(
+            "Duration",
+            lambda c: formatting.duration(c.duration),
+            lambda c: c.duration,
+            width=9,
+            field="duration",
+        ),
         Column(
             "Status",
             lambda c: badge_text("call", c.status),

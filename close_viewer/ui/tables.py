@@ -56,7 +56,10 @@ class ContactTableView(QTableView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # Close's own order until asked
+        if model.DEFAULT_SORT is None:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # Close's own order until asked
+        else:
+            header.setSortIndicator(*model.DEFAULT_SORT)
         header.setSortIndicatorClearable(True)
         self.setSortingEnabled(True)
         char = QFontMetrics(self.font()).averageCharWidth()
