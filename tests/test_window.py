@@ -283,7 +283,7 @@ def test_copy_one_value_or_the_row(qtbot: QtBot, make_window: MakeWindow) -> Non
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert list(actions) == ["Copy", "Copy row", "Write an email"]
     actions["Copy row"].trigger()
-    assert QApplication.clipboard().text() == "mariajose.fl@gmail.com\thome\tUnsubscribed"
+    assert QApplication.clipboard().text() == "mariajose.fl@gmail.com\tHome\tUnsubscribed"
     menu.deleteLater()
 
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+# How reps say the types Close stores in lower case.
+_TYPE_WORDS = {
+    "url": "URL",
+    "linkedin": "LinkedIn",
+    "twitter": "Twitter",
+    "facebook": "Facebook",
+    "github": "GitHub",
+    "youtube": "YouTube",
+    "sms": "SMS",
+    "voip": "VoIP",
+}
+
 _STATUS_WORDS = {
     "in-progress": "In progress",
     "no-answer": "No answer",
@@ -32,6 +44,13 @@ def humanize(value: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def type_word(value: str | None) -> str:
+    """`office` -> `Office`, `linkedin` -> `LinkedIn`, `url` -> `URL`; empty for None."""
+    if not value:
+        return ""
+    return _TYPE_WORDS.get(value.lower()) or humanize(value)
+
+
 def relative(moment: datetime | None, now: datetime | None = None) -> str:
     """'3 days ago', 'in 2 hours', 'just now'."""
     if moment is None:
@@ -45,7 +64,8 @@ def relative(moment: datetime | None, now: datetime | None = None) -> str:
     units = ((31_536_000, "year"), (2_592_000, "month"), (86_400, "day"), (3_600, "hour"), (60, "minute"))
     for size, unit in units:
         if delta >= size * 0.95:
-            count = max(1, round(delta / size))
+            # Years and months are counted whole, as people do: 2 years 8 months is "2 years ago".
+            count = max(1, int(delta // size) if unit in ("year", "month") else round(delta / size))
             words = f"{count} {unit}{'s' if count != 1 else ''}"
             return f"in {words}" if future else f"{words} ago"
     return "just now"

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._build_frame()
         self.show_key.toggled.connect(self._toggle_key_visible)
         self.contact_edit.returnPressed.connect(self.fetch)
+        self.key_edit.returnPressed.connect(self._key_entered)
         self.fetch_button.clicked.connect(self._fetch_button_clicked)
         self.resize(*self._first_size())
         if self.settings.geometry is not None:
@@ -339,6 +340,13 @@ class MainWindow(QMainWindow):
         self.key_edit.setText(key)
         self._check_key()
 
+    def _key_entered(self) -> None:
+        """Enter in the key field: look up what the contact field holds, or move on to it."""
+        if self.contact_edit.text().strip():
+            self.fetch()
+        else:
+            self.focus_contact()
+
     def _key_edited(self) -> None:
         if self.key_edit.text().strip() != self._checked_key:
             self._check_key()
@@ -397,6 +405,7 @@ class MainWindow(QMainWindow):
         if self._keychain_ok:
             self._keychain_ok = False
             self.notice_banner.show_message("No system keychain", message)
+        self.remember.setChecked(False)  # it cannot work: do not pretend it will
         self.remember.setEnabled(False)
         self.remember.setToolTip(message)
         self._maybe_fetch_on_start()
@@ -559,7 +568,8 @@ class MainWindow(QMainWindow):
         self.tabs.show_contact(contact)
         elapsed = time.perf_counter() - self._fetch_started
         self.statusBar().showMessage(f"Loaded {name} in {elapsed:.2f} s.", 8000)
-        self.settings.last_contact = contact.id
+        if self.options.session_key_source != "demo mode":  # the demo never leaks into a real session
+            self.settings.last_contact = contact.id
         self._remember_key_after_success()
         from close_viewer.core.credentials import ApiKey
 

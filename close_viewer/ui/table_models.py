@@ -59,6 +59,7 @@ class Column:
     badge_value: Callable[[Any], str | None] | None = None
     link: Callable[[Any], str] | None = None
     width: int = 14  # initial width, in average characters
+    internal: bool = False  # an internal id (dial_…, acti_…): hidden until the rep turns it on
     field: str = ""  # the row field the sort key is, when it is one (sorts Rows without building them)
 
 
@@ -192,7 +193,7 @@ class EmailsModel(RowTableModel):
     ACTION = ("Write an email", lambda e: f"mailto:{e.email}" if "@" in e.email else "")
     COLUMNS = (
         Column("Email address", lambda e: e.email, lambda e: e.email.lower(), width=42),
-        Column("Type", lambda e: e.type, lambda e: _lower(e.type), width=10),
+        Column("Type", lambda e: formatting.type_word(e.type), lambda e: _lower(e.type), width=10),
         Column(
             "Status",
             lambda e: "Unsubscribed" if e.is_unsubscribed else "",
@@ -209,7 +210,7 @@ class PhonesModel(RowTableModel):
     ACTION = ("Call", _tel)
     COLUMNS = (
         Column("Number", lambda p: p.display, lambda p: p.phone, width=20),
-        Column("Type", lambda p: p.type, lambda p: _lower(p.type), width=10),
+        Column("Type", lambda p: formatting.type_word(p.type), lambda p: _lower(p.type), width=10),
         Column("Country", lambda p: p.country or "", lambda p: p.country, width=8),
         Column(
             "SMS",
@@ -249,8 +250,8 @@ class CallsModel(RowTableModel):
             badge_value=lambda c: c.status,
             width=16,
         ),
-        Column("Dialer", lambda c: c.dialer_id or "", lambda c: c.dialer_id, width=22),
-        Column("Call id", lambda c: c.id, width=24),
+        Column("Dialer", lambda c: c.dialer_id or "", lambda c: c.dialer_id, width=22, internal=True),
+        Column("Call id", lambda c: c.id, width=24, internal=True),
     )
 
 
@@ -296,7 +297,7 @@ class LinkRow:
 
     @classmethod
     def from_url(cls, url: ContactUrl) -> LinkRow:
-        return cls(url.url, formatting.humanize(url.type) or "URL", url.url)
+        return cls(url.url, formatting.type_word(url.type) or "URL", url.url)
 
     @classmethod
     def from_integration(cls, link: IntegrationLink) -> LinkRow:

@@ -67,9 +67,26 @@ class ContactTableView(QTableView):
             self.setColumnWidth(
                 column, max(spec.width * char + 16, header.sectionSizeFromContents(column).width())
             )
+        for column, spec in enumerate(model.COLUMNS):
+            self.setColumnHidden(column, spec.internal)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda point: self.columns_menu().popup(header.mapToGlobal(point))
+        )
         self.activated.connect(self._activate)  # Enter or double-click; a single click only selects
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
+
+    def columns_menu(self) -> QMenu:
+        """The header's menu: turn columns on and off (internal ids are off at first)."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for column, spec in enumerate(self.model().COLUMNS):
+            action = menu.addAction(spec.title)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.setColumnHidden(c, not on))
+        return menu
 
     def _activate(self, index: QModelIndex) -> None:
         action = self.model().row_action(index.row()) if index.isValid() else None

@@ -1,0 +1,109 @@
+"""The contact card: words, not codes; ids out of sight but reachable; first-run flow."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import keyring
+import keyring.backends.fail
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTableView
+from pytestqt.qtbot import QtBot
+
+from close_viewer.core.formatting import relative, type_word
+from close_viewer.core.names import FORMER_USER, Card, FieldSpec, custom_rows, format_value, parse_me
+from close_viewer.demo import DEMO_CONTACT_ID
+from tests.conftest import MakeWindow
+from tests.test_window import lookup, rows
+
+
+def test_types_read_as_words() -> None:
+    assert [type_word(t) for t in ("office", "mobile", "linkedin", "url", "", None)] == [
+        "Office",
+        "Mobile",
+        "LinkedIn",
+        "URL",
+        "",
+        "",
+    ]
+
+
+def test_relative_times_round_the_way_people_do() -> None:
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+    assert relative(datetime(2024, 3, 10, tzinfo=timezone.utc), now) == "2 years ago"  # 2 years 8 months
+    assert relative(datetime(2026, 9, 20, tzinfo=timezone.utc), now) == "2 months ago"  # 2 months 7 days
+    assert relative(datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc), now) == "3 days ago"
+
+
+def test_names_and_values_from_tolerant_answers() -> None:
+    me = parse_me(
+        {"first_name": "Jane", "last_name": "Doe", "organizations": [{"id": "orga_1", "name": "Acme"}]}
+    )
+    assert me.signed_in_text() == "Signed in as Jane Doe · Acme"
+    assert parse_me("nonsense").signed_in_text() == "Signed in as you"
+    users = {"user_a": "Ann"}
+    assert format_value("user_a", "user", users) == "Ann"
+    assert format_value("user_gone", "user", users) == FORMER_USER
+    assert format_value(["x", "y"], "choices", users) == "x, y"
+    assert format_value(1250, "number", users) == "1,250"
+    assert format_value("2027-03-31", "date", users) == "31 Mar 2027"
+    assert format_value("not a date", "date", users) == "not a date"
+    schema = {"cf_1": FieldSpec("cf_1", "Seats", "number")}
+    assert custom_rows({"custom.cf_1": 3, "custom.cf_2": None}, schema, users)[0].name == "Seats"
+    assert len(custom_rows({"custom.cf_1": 3, "custom.cf_2": None}, schema, users)) == 1  # no empty rows
+    assert Card("cont_x", users=None).user_name("user_a") == "not available"
+
+
+def test_internal_ids_are_hidden_but_can_be_turned_on(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    calls = window.findChild(QTableView, "callsView")
+    titles = [
+        calls.model().headerData(c, Qt.Orientation.Horizontal) for c in range(calls.model().columnCount())
+    ]
+    hidden = [t for c, t in enumerate(titles) if calls.isColumnHidden(c)]
+    assert hidden == ["Dialer", "Call id"]
+    menu = calls.columns_menu()
+    (call_id,) = [a for a in menu.actions() if a.text() == "Call id"]
+    assert not call_id.isChecked()
+    call_id.trigger()
+    assert not calls.isColumnHidden(titles.index("Call id"))
+    menu.deleteLater()
+
+
+def test_remember_is_unchecked_when_there_is_no_keychain(qtbot: QtBot, make_window: MakeWindow) -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    window = make_window(key=None, use_keychain=True)
+    qtbot.waitUntil(lambda: window.notice_banner.isVisible())
+    assert not window.remember.isChecked() and not window.remember.isEnabled()
+    assert "NoKeyringError" not in window.notice_banner.message  # plain words, no class names
+    assert "kept only until you close the app" in window.notice_banner.message
+
+
+def test_enter_in_the_key_field_moves_on_or_looks_up(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.contact_edit.clear()
+    window.key_edit.setFocus()
+    qtbot.keyClick(window.key_edit, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.contact_edit
+    window.contact_edit.setText(DEMO_CONTACT_ID)
+    with qtbot.waitSignal(window.contact_shown, timeout=5000):
+        qtbot.keyClick(window.key_edit, Qt.Key.Key_Return)
+
+
+def test_the_demo_contact_is_not_remembered_as_the_last_contact(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    window.options = window.options._replace(session_key_source="demo mode")
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert window.settings.last_contact == ""
+    window.options = window.options._replace(session_key_source="CLOSE_API_KEY")
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert window.settings.last_contact == DEMO_CONTACT_ID
+
+
+def test_types_in_the_tables(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert [r[1] for r in rows(window, "emailsView")] == ["Office", "Home", "Other"]
