@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
@@ -107,3 +109,101 @@ def test_types_in_the_tables(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window()
     lookup(qtbot, window, DEMO_CONTACT_ID)
     assert [r[1] for r in rows(window, "emailsView")] == ["Office", "Home", "Other"]
+
+
+# --- the summary, the card text and the vCard -------------------------------------------
+
+
+def _contact(contact_id: str = DEMO_CONTACT_ID):  # type: ignore[no-untyped-def]
+    from close_viewer.core.parser import parse_contact
+    from close_viewer.demo.samples import load_samples
+
+    return parse_contact(load_samples()[contact_id])
+
+
+def test_summary_in_words() -> None:
+    from dataclasses import replace
+
+    from close_viewer.core.model import Email
+    from close_viewer.core.summary import local_time_note, summarize
+
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)  # Wednesday 11:00 in Madrid
+    summary = summarize(_contact(), now)
+    assert summary.email == "mj.fernandez@acme-iberia.es" and summary.email_note == ""
+    assert summary.phone_uri == "tel:+34911234567"
+    assert summary.call_note == "Their time: Wed 11:00 · a good time to call"
+    assert summary.sequence.startswith("In sequence “")
+    nobody = replace(_contact(), emails=(Email("a@x.es", "office", True),), subscriptions=(), recent_calls=())
+    quiet = summarize(nobody, now)
+    assert quiet.email_note == "Do not email: unsubscribed"
+    assert quiet.sequence == "Not in any sequence" and quiet.last_call == "No recent calls"
+    assert local_time_note("Europe/Madrid", datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc)).endswith(
+        "outside working hours there"
+    )
+    assert local_time_note("America") == ""  # a folder in tzdata: no note, no crash
+
+
+def test_vcard_parses_back() -> None:
+    from close_viewer.core.vcard import to_vcard
+
+    text = to_vcard(_contact(), "Acme Iberia S.L.")
+    assert text.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n") and text.endswith("END:VCARD\r\n")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    unfolded = text.replace("\r\n ", "")
+    props: dict[str, list[str]] = {}
+    for line in unfolded.split("\r\n"):
+        if line:
+            name, _, value = line.partition(":")
+            props.setdefault(name.split(";")[0], []).append(value)
+    assert props["FN"] == ["María José Fernández-Łukasiewicz"]
+    assert props["ORG"] == ["Acme Iberia S.L."]
+    assert props["TITLE"] == ["Head of Procurement"]
+    assert "mj.fernandez@acme-iberia.es" in props["EMAIL"]
+    assert "tel:+34911234567" in props["TEL"]
+
+
+def test_vcard_escapes_text() -> None:
+    from dataclasses import replace
+
+    from close_viewer.core.vcard import to_vcard
+
+    odd = replace(
+        _contact(), display_name="Doe, Jane; \\ «CEO»\nline two", title=None, emails=(), phones=(), urls=()
+    )
+    assert "FN:Doe\\, Jane\\; \\\\ «CEO»\\nline two\r\n" in to_vcard(odd)
+
+
+def test_copy_card_and_export_vcard(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    qtbot.waitUntil(lambda: window.header.card is not None, timeout=5000)
+    window.copy_card()
+    assert QApplication.clipboard().text().splitlines()[:3] == [
+        "María José Fernández-Łukasiewicz",
+        "Head of Procurement",
+        "Acme Iberia S.L.",
+    ]
+    target = tmp_path / "maria.vcf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "vCard (*.vcf)"))
+    window.export_vcard()
+    saved = target.read_bytes().decode("utf-8")
+    assert "FN:María José Fernández-Łukasiewicz" in saved and "ORG:Acme Iberia S.L." in saved
+
+
+def test_summary_actions_open_mail_and_dialer(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda u: opened.append(u.toString()) or True)
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert window.summary.isVisible()
+    window.summary.buttons["email"].click()
+    window.summary.buttons["phone"].click()
+    assert opened == ["mailto:mj.fernandez@acme-iberia.es", "tel:+34911234567"]

@@ -30,12 +30,14 @@ def add_actions(window: MainWindow) -> None:
     key = QKeySequence
     _action(window, file_menu, "&Refresh", [key(key.StandardKey.Refresh), key("Ctrl+R")], window.refresh)
     _action(window, file_menu, "&Cancel lookup", [key(Qt.Key.Key_Escape)], window.escape)
+    _action(window, file_menu, "&Export vCard…", [key("Ctrl+Shift+S")], window.export_vcard)
     file_menu.addSeparator()
     quit_action = _action(window, file_menu, "&Quit", [key(key.StandardKey.Quit)], window.close)
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
     _action(window, edit_menu, "Go to &contact field", [key("Ctrl+L")], window.focus_contact)
     _action(window, edit_menu, "Copy contact &id", [key("Ctrl+Shift+C")], window.header.copy_id)
+    _action(window, edit_menu, "Copy contact c&ard", [key("Ctrl+Shift+K")], window.copy_card)
 
     for number, name in enumerate(window.tabs.titles, start=1):
         _action(

@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         from close_viewer.ui.keychain_worker import KeychainWorker
         from close_viewer.ui.lookup import LookupController, locale_region
         from close_viewer.ui.search_results import SearchResultsView
+        from close_viewer.ui.summary import ContactSummary
 
         self.key_edit.setInputMethodHints(
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
@@ -298,6 +299,9 @@ class MainWindow(QMainWindow):
         self.signed_in_label.setTextFormat(Qt.TextFormat.PlainText)
         self.signed_in_label.setAccessibleName("Signed in as")
         self.statusBar().addPermanentWidget(self.signed_in_label)
+        self.summary = ContactSummary()
+        self.summary.open_requested.connect(self.open_link)
+        self._central_layout.insertWidget(self._central_layout.indexOf(self.tabs), self.summary)
         self.results = SearchResultsView()
         self.results.chosen.connect(self._open_match)
         self.results.closed.connect(self.focus_contact)
@@ -374,6 +378,49 @@ class MainWindow(QMainWindow):
                 from close_viewer import logs
 
                 logs.info("Some of the card could not be loaded: %s", "; ".join(card.problems))
+
+    def _company(self) -> str:
+        card = self.header.card
+        return card.lead.name if card is not None and card.lead is not None else ""
+
+    def copy_card(self) -> None:
+        """The contact as plain text (name, title, company, emails, phones) on the clipboard."""
+        from PySide6.QtGui import QGuiApplication
+
+        from close_viewer.core.vcard import card_text
+
+        if self.contact is None:
+            return
+        QGuiApplication.clipboard().setText(card_text(self.contact, self._company()))
+        self.statusBar().showMessage("Contact card copied", 3000)
+
+    def export_vcard(self) -> None:
+        """Save the contact as a vCard 4.0 file (UTF-8), through a save dialog."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from close_viewer.core.vcard import to_vcard
+
+        if self.contact is None:
+            return
+        safe = (
+            "".join(c for c in one_line(self.contact.shown_name, 60) if c.isalnum() or c in " -_.")
+            or "contact"
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Export vCard", f"{safe.strip()}.vcf", "vCard (*.vcf)")
+        if not path:
+            return
+        try:
+            Path(path).write_bytes(to_vcard(self.contact, self._company()).encode("utf-8"))
+        except OSError as exc:
+            self.error_banner.show_message(
+                "Could not save the vCard",
+                f"The file could not be written ({exc.strerror}).",
+                "Choose another folder.",
+            )
+            return
+        self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
 
     def open_link(self, url: str) -> None:
         """Open a link in the browser (mail app, dialer); if nothing opens it, say so and copy it."""
@@ -566,6 +613,7 @@ class MainWindow(QMainWindow):
         name = one_line(contact.shown_name, 80)  # no line breaks or bidi overrides in the title
         self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))
         self.tabs.show_contact(contact)
+        self.summary.set_contact(contact)
         elapsed = time.perf_counter() - self._fetch_started
         self.statusBar().showMessage(f"Loaded {name} in {elapsed:.2f} s.", 8000)
         if self.options.session_key_source != "demo mode":  # the demo never leaks into a real session
