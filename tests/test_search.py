@@ -341,3 +341,16 @@ def test_cancel_a_search(qtbot: QtBot, make_window: MakeWindow) -> None:
         qtbot.keyClick(window.contact_edit, Qt.Key.Key_Escape)
     assert window.fetch_button.text() == "Fetch"
     assert isinstance(lookup(qtbot, window, DEMO_CONTACT_ID), Contact)  # still usable
+
+
+def test_numbers_without_a_country_code_use_the_region_setting(
+    qtbot: QtBot, make_window: MakeWindow, settings_path: object, demo_server: DemoServer
+) -> None:
+    window = make_window()
+    window.settings.phone_region = "gb"  # stored as typed; read back validated and upper-case
+    assert window.settings.phone_region == "GB"
+    window.lookups.region = window.settings.phone_region
+    result = lookup(qtbot, window, "020 7946 0958")  # a London number, dialled as in the UK
+    assert isinstance(result, Contact) and result.shown_name == "Oliver Bennett"
+    condition = [s for s in demo_server.seen if s.method == "POST"][-1].body["query"]["queries"][1]
+    assert condition["related_query"]["condition"]["value"] == "+442079460958"

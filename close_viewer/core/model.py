@@ -162,10 +162,28 @@ class Rows(Sequence[_T], Generic[_T]):
     def __repr__(self) -> str:
         return f"Rows({len(self)} × {getattr(self._cls, '__name__', 'row')})"
 
+    def _position(self, name: str) -> int:
+        return [f.name for f in fields(self._cls)].index(name)  # type: ignore[arg-type]
+
+    def latest(self, name: str) -> _T | None:
+        """The row with the greatest value of one field (None values ignored); only it is built."""
+        position = self._position(name)
+        best = None
+        for index, values in enumerate(self._values):
+            value = values[position]
+            if value is not None and (best is None or value > self._values[best][position]):
+                best = index
+        return None if best is None else self[best]
+
+    def where(self, name: str, value: object) -> list[_T]:
+        """The rows whose field equals `value`; only those are built."""
+        position = self._position(name)
+        return [self[i] for i, values in enumerate(self._values) if values[position] == value]
+
     def sorted_by(self, name: str, reverse: bool = False) -> Rows[_T]:
         """The same rows ordered by one field, read from the checked values (no row is built),
         rows without a value last. Milliseconds for 10,000 rows, where building them costs tens."""
-        position = [f.name for f in fields(self._cls)].index(name)  # type: ignore[arg-type]
+        position = self._position(name)
         present = [v for v in self._values if v[position] is not None]
         present.sort(key=lambda v: v[position], reverse=reverse)
         return Rows(self._cls, present + [v for v in self._values if v[position] is None])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from close_viewer.core import formatting
-from close_viewer.core.model import Contact, Email, Phone, RecentCall
+from close_viewer.core.model import Contact, Email, Phone, RecentCall, Rows, Subscription
 
 WORK_START, WORK_END = 9, 18  # a reasonable time to call: 9:00 to 18:00 there, Monday to Friday
 
@@ -25,10 +25,14 @@ class Summary:
 
 
 def best_email(contact: Contact) -> tuple[str, str]:
-    emails: list[Email] = list(contact.emails)
-    for email in emails:
-        if not email.is_unsubscribed:
-            return email.email, ""
+    emails = contact.emails
+    subscribed: list[Email] = (
+        emails.where("is_unsubscribed", False)[:1]
+        if isinstance(emails, Rows)
+        else [e for e in emails if not e.is_unsubscribed][:1]
+    )
+    if subscribed:
+        return subscribed[0].email, ""
     if emails:
         return emails[0].email, "Do not email: unsubscribed"
     return "", "No email address"
@@ -58,18 +62,28 @@ def local_time_note(zone_name: str, now: datetime | None = None) -> str:
     return f"Their time: {when} · outside working hours there"
 
 
+def _active(subs: object) -> list[Subscription]:
+    if isinstance(subs, Rows):  # a large contact: build only the active ones
+        return subs.where("subscription_status", "active")
+    return [s for s in subs if s.subscription_status == "active"]  # type: ignore[attr-defined]
+
+
 def _sequence_text(contact: Contact) -> str:
-    subs = list(contact.subscriptions)
-    active = [s for s in subs if s.subscription_status == "active"]
+    active = _active(contact.subscriptions)
     if active:
         sub = active[0]
         since = f" since {sub.start_date.strftime('%-d %b')}" if sub.start_date else ""
         more = f" (and {len(active) - 1} more)" if len(active) > 1 else ""
         return f"In sequence “{sub.sequence_name or 'unnamed'}”{since}{more}"
+    subs = contact.subscriptions
     if not subs:
         return "Not in any sequence"
-    epoch = datetime.min.replace(tzinfo=timezone.utc)
-    last = max(subs, key=lambda s: s.date_created or s.start_date or epoch)
+    if isinstance(subs, Rows):
+        found = subs.latest("date_created")
+        last = found if found is not None else subs[0]
+    else:
+        epoch = datetime.min.replace(tzinfo=timezone.utc)
+        last = max(subs, key=lambda s: s.date_created or s.start_date or epoch)
     why = formatting.humanize(last.subscription_status_reason) or formatting.humanize(
         last.subscription_status
     )
@@ -78,10 +92,15 @@ def _sequence_text(contact: Contact) -> str:
 
 
 def _last_call(contact: Contact, now: datetime | None) -> tuple[str, str]:
-    calls: list[RecentCall] = [c for c in contact.recent_calls if c.finish_timestamp is not None]
-    if not calls:
+    found = contact.recent_calls
+    call: RecentCall | None
+    if isinstance(found, Rows):  # a large contact: 10,000 calls are not built for one line
+        call = found.latest("finish_timestamp")
+    else:
+        calls = [c for c in found if c.finish_timestamp is not None]
+        call = max(calls, key=lambda c: c.finish_timestamp) if calls else None  # type: ignore[arg-type, return-value]
+    if call is None:
         return "No recent calls", ""
-    call = max(calls, key=lambda c: c.finish_timestamp)  # type: ignore[arg-type, return-value]
     parts = [formatting.relative(call.finish_timestamp, now)]
     if call.duration:
         parts.append(formatting.duration(call.duration))
@@ -90,8 +109,7 @@ def _last_call(contact: Contact, now: datetime | None) -> tuple[str, str]:
 
 def summarize(contact: Contact, now: datetime | None = None) -> Summary:
     email, email_note = best_email(contact)
-    phones: list[Phone] = list(contact.phones)
-    phone = phones[0] if phones else None
+    phone: Phone | None = contact.phones[0] if contact.phones else None
     number = phone.phone if phone is not None else ""
     digits = "".join(c for c in number if c.isdigit() or c == "+")
     last_call, status = _last_call(contact, now)

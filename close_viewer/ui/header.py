@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from close_viewer.core.names import NOT_AVAILABLE
 from close_viewer.core.text import elide, plain_tooltip
 
 if TYPE_CHECKING:
@@ -190,6 +189,8 @@ class ContactHeader(QWidget):
         """Names instead of ids, once they arrive (never delaying the contact itself)."""
         if self.contact is None or card.contact_id != self.contact.id:
             return  # for a contact no longer shown
+        from close_viewer.core.names import NOT_AVAILABLE
+
         self.card = card
         if self.contact.lead_id:
             if card.lead is None:
