@@ -38,6 +38,8 @@ class ContactTabs(QTabWidget):
         self.setDocumentMode(True)
         self.titles = [title for title, _, _ in (*TABS, DETAILS)]
         self.models: list[RowTableModel] = []
+        self._details_for = ""  # the contact whose custom fields the Details tab shows
+        self._details_card: object = None
         self._pages: list[QVBoxLayout] = []
         for title in self.titles:
             page = QWidget()
@@ -84,16 +86,26 @@ class ContactTabs(QTabWidget):
         rows = (contact.emails, contact.phones, contact.recent_calls, contact.subscriptions, links)
         for index, (title, model, items) in enumerate(zip(self.titles, self.models, rows, strict=False)):
             model.set_rows(items)
-            self.setTabText(index, f"{title} ({model.rowCount():,})")
-        self.models[-1].set_rows(())
-        self.setTabText(len(TABS), f"{DETAILS[0]} (…)" if contact.custom_fields else f"{DETAILS[0]} (0)")
+            self._set_title(index, f"{title} ({model.rowCount():,})")
+        if contact.id != self._details_for:  # another contact: its details are still coming
+            self._details_for = contact.id
+            self._details_card = None
+            self.models[-1].set_rows(())
+            self._set_title(len(TABS), f"{DETAILS[0]} (…)" if contact.custom_fields else f"{DETAILS[0]} (0)")
+
+    def _set_title(self, index: int, text: str) -> None:
+        if self.tabText(index) != text:  # a new title lays the tab bar out again
+            self.setTabText(index, text)
 
     def show_card(self, card: Card) -> None:
         """The Details tab, once the custom field names have arrived ("not available" if not)."""
+        if card is self._details_card:
+            return  # the same (cached) card again: nothing to redraw
+        self._details_card = card
         details = self.models[-1]
         if card.fields is None:
             details.set_rows(())
-            self.setTabText(len(TABS), f"{DETAILS[0]} (not available)")
+            self._set_title(len(TABS), f"{DETAILS[0]} (not available)")
             return
         details.set_rows(card.fields)
-        self.setTabText(len(TABS), f"{DETAILS[0]} ({details.rowCount():,})")
+        self._set_title(len(TABS), f"{DETAILS[0]} ({details.rowCount():,})")

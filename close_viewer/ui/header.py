@@ -178,8 +178,11 @@ class ContactHeader(QWidget):
         self.title_label.setText(elide(contact.title or ""))
         self.title_label.setVisible(bool(contact.title))
         self.id_label.setText(elide(contact.id, 80))
-        self.card = None
-        self.lead_label.setText("loading…" if contact.lead_id else "—")
+        if self.card is not None and self.card.contact_id == contact.id:
+            pass  # the same contact again: keep its names until the fresh card arrives
+        else:
+            self.card = None
+            self.lead_label.setText("loading…" if contact.lead_id else "—")
         self.open_button.setEnabled(bool(contact.lead_id))
         self.open_button.setToolTip(plain_tooltip(self.lead_url()) if contact.lead_id else "")
         self._update_times()
@@ -189,6 +192,8 @@ class ContactHeader(QWidget):
         """Names instead of ids, once they arrive (never delaying the contact itself)."""
         if self.contact is None or card.contact_id != self.contact.id:
             return  # for a contact no longer shown
+        if card is self.card:
+            return  # the same (cached) card: the header shows it already
         from close_viewer.core.names import NOT_AVAILABLE
 
         self.card = card

@@ -145,9 +145,16 @@ class LookupController(QObject):
         if len(self._caches) > 4:  # keys the rep switched away from
             for old in [k for k in self._caches if k != credential.secret][:-3]:
                 del self._caches[old]
+        known = cache.cards.get(contact.id)
+        if known is not None and not known.problems:  # cached for the session: no round trip
+            self.enricher.cancel()
+            self.card_ready.emit(known)
+            return
 
         def work(client: CloseClient, token: CancelToken) -> object:
-            return client.card(contact, credential, cache, token)
+            card = client.card(contact, credential, cache, token)
+            cache.cards[contact.id] = card
+            return card
 
         self.enricher.run(self.base_url, work, contact.id, "loading the contact's company and names")
 

@@ -37,6 +37,7 @@ class CardCache:
     missing_users: set[str] = field(default_factory=set)
     schema: dict[str, FieldSpec] | None = None
     leads: dict[str, LeadSummary] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)  # by contact id
 
 
 def lead_summary(
