@@ -268,3 +268,18 @@ def test_ctrl_c_closes_the_app_cleanly(tmp_path: Path) -> None:
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     log = next((tmp_path / "data").rglob("close-viewer.log")).read_text(encoding="utf-8")
     assert "Unexpected error" not in log
+
+
+def test_help_lists_the_demo_ids(tmp_path: Path) -> None:
+    result = run_python("import close_viewer, sys; sys.exit(close_viewer.main(['--help']))", tmp_path)
+    assert result.returncode == 0
+    for contact_id in (
+        "cont_4bA7x2Kq9TzRmW1vLp8NcY",
+        "cont_LargeDemo10kCalls",
+        "cont_9Yc2Wq7LmXk4RtPz1NbV3H",
+    ):
+        assert contact_id in result.stdout
+    assert "cont_2Nq8Wx5KmLz7RtPc3VbY9J" in result.stdout and "sparse" in result.stdout
+    assert "cont_fault500" in result.stdout and "fail on purpose" in result.stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "cont_LargeDemo10kCalls" in readme and "cont_ratelimithuge" in readme

@@ -207,3 +207,11 @@ def test_summary_actions_open_mail_and_dialer(
     window.summary.buttons["email"].click()
     window.summary.buttons["phone"].click()
     assert opened == ["mailto:mj.fernandez@acme-iberia.es", "tel:+34911234567"]
+
+
+def test_welcome_before_the_first_lookup(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    assert window.welcome.isVisible() and not window.tabs.isVisible()
+    assert "--demo" in window.welcome.text() and "(0)" not in window.welcome.text()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert window.tabs.isVisible() and not window.welcome.isVisible()

@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from close_viewer.ui.keychain_worker import KeychainWorker
 
 
+WELCOME = (
+    "Look up a contact: type a name, an email address or a phone number in the Contact field, "
+    "or paste a contact or lead link from Close, and press Enter.\n\n"
+    "No Close account at hand? Start the app with --demo to try it with sample contacts."
+)
 SUGGEST_PAUSE_MS = 200  # type-ahead waits this long after the last keystroke
 SUGGEST_MIN_CHARS = 3
 
@@ -217,6 +222,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         self._central_layout = layout
         layout.addWidget(self.tabs, 1)
+        # Before any lookup: what to do, not empty tables counting "(0)".
+        self.welcome = QLabel(WELCOME)
+        self.welcome.setObjectName("welcome")
+        self.welcome.setWordWrap(True)
+        self.welcome.setMargin(24)
+        layout.addWidget(self.welcome, 1)
+        self.tabs.hide()
         self.setCentralWidget(central)
         QWidget.setTabOrder(self.key_edit, self.show_key)
         QWidget.setTabOrder(self.show_key, self.remember)
@@ -249,6 +261,7 @@ class MainWindow(QMainWindow):
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
         )
         self.header.make_interactive()
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # Showing the busy bar must not change the status bar's height: that would
         # resize, and so repaint, the table on every lookup.
         policy = self.progress.sizePolicy()
@@ -607,6 +620,9 @@ class MainWindow(QMainWindow):
         self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
         self.results.hide()
+        if self.welcome.isVisible():
+            self.welcome.hide()
+            self.tabs.show()
         if self.contact_edit.hasFocus() or not self.contact_edit.text():
             self.contact_edit.selectAll()  # the next paste replaces what was looked up
         self.header.set_contact(contact)
