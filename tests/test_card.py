@@ -215,3 +215,17 @@ def test_welcome_before_the_first_lookup(qtbot: QtBot, make_window: MakeWindow) 
     assert "--demo" in window.welcome.text() and "(0)" not in window.welcome.text()
     lookup(qtbot, window, DEMO_CONTACT_ID)
     assert window.tabs.isVisible() and not window.welcome.isVisible()
+
+
+def test_no_key_says_paste_it_first(qtbot: QtBot, make_window: MakeWindow, demo_server: object) -> None:
+    window = make_window(key=None)
+    result = lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert window.error_banner.title == "Paste your API key first"
+    assert QApplication.focusWidget() is window.key_edit
+    assert result is not None
+
+
+def test_the_first_window_fits_the_screen(make_window: MakeWindow) -> None:
+    window = make_window()
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
