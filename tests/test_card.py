@@ -229,3 +229,21 @@ def test_the_first_window_fits_the_screen(make_window: MakeWindow) -> None:
     window = make_window()
     room = window.screen().availableGeometry()
     assert window.width() <= room.width() and window.height() <= room.height()
+
+
+def test_a_slow_lookup_marks_the_previous_contact_and_esc_restores_the_field(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    window.contact_edit.setText("cont_slow")  # the demo server answers after 5 s
+    qtbot.keyClick(window.contact_edit, Qt.Key.Key_Return)
+    mark = window.findChild(QLabel, "staleBadge")
+    qtbot.waitUntil(lambda: mark.isVisible(), timeout=3000)
+    assert mark.text() == "Previous contact · loading the next…"
+    with qtbot.waitSignal(window.lookups.cancelled, timeout=1000):
+        qtbot.keyClick(window.contact_edit, Qt.Key.Key_Escape)
+    assert not mark.isVisible()
+    assert window.contact_edit.text() == DEMO_CONTACT_ID  # what is on screen again

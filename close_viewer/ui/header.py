@@ -78,6 +78,7 @@ class ContactHeader(QWidget):
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open_in_close)
         self.card: Card | None = None
+        self.showing_previous = False
         self.timezone_label = self._value("Time zone")
         self.created_label = self._value("Created")
         self.updated_label = self._value("Updated")
@@ -217,8 +218,20 @@ class ContactHeader(QWidget):
         if self.contact is not None and self.contact.lead_id:
             self.open_requested.emit(self.lead_url())
 
+    def mark_previous(self, loading: bool) -> None:
+        """While another lookup is slow to answer, say that this is the previous contact."""
+        if loading and self.contact is not None:
+            self.stale_label.setText("Previous contact · loading the next…")
+            self.stale_label.setToolTip("A new lookup is running; this is what was shown before it.")
+            self.stale_label.show()
+            self.showing_previous = True
+        elif self.showing_previous:
+            self.stale_label.hide()
+            self.showing_previous = False
+
     def set_stale(self, loaded_at: datetime | None) -> None:
         """Mark what is shown as out of date (a refresh failed), or clear the mark."""
+        self.showing_previous = False
         if loaded_at is None:
             self.stale_label.hide()
             return

@@ -48,6 +48,7 @@ WELCOME = (
     "No Close account at hand? Start the app with --demo to try it with sample contacts."
 )
 SUGGEST_PAUSE_MS = 200  # type-ahead waits this long after the last keystroke
+PREVIOUS_AFTER_MS = 300  # a lookup slower than this marks the contact on screen as the previous one
 SUGGEST_MIN_CHARS = 3
 
 RETRYABLE = (
@@ -298,7 +299,11 @@ class MainWindow(QMainWindow):
         self.lookups.matches_ready.connect(self._show_matches)
         self.lookups.suggestions_ready.connect(self._show_suggestions)
         self.lookups.failed.connect(self._show_error)
-        self.lookups.cancelled.connect(lambda: self.statusBar().showMessage("Lookup cancelled.", 5000))
+        self.lookups.cancelled.connect(self._cancelled)
+        self._previous_timer = QTimer(self)
+        self._previous_timer.setSingleShot(True)
+        self._previous_timer.setInterval(PREVIOUS_AFTER_MS)
+        self._previous_timer.timeout.connect(lambda: self.header.mark_previous(self.fetcher.busy))
         self.lookups.busy_changed.connect(self._set_busy)
         self.lookups.card_ready.connect(self._show_card)
         self.lookups.signed_in.connect(self._signed_in)
@@ -478,6 +483,13 @@ class MainWindow(QMainWindow):
         self.contact_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.contact_edit.selectAll()
 
+    def _cancelled(self) -> None:
+        """Esc: the lookup is dropped and the field shows what is on screen again."""
+        self.statusBar().showMessage("Lookup cancelled.", 5000)
+        if self.contact is not None:
+            self.contact_edit.setText(self.contact.id)
+            self.contact_edit.selectAll()
+
     def escape(self) -> None:
         if not self.is_ready:
             return
@@ -606,6 +618,11 @@ class MainWindow(QMainWindow):
     # --- results --------------------------------------------------------------------
 
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self._previous_timer.start()  # a quick lookup never flashes the mark
+        else:
+            self._previous_timer.stop()
+            self.header.mark_previous(False)
         self.progress.setVisible(busy)
         self.fetch_button.setText("Cancel" if busy else "Fetch")
         self.fetch_button.setAccessibleName("Cancel lookup" if busy else "Fetch contact")
