@@ -247,3 +247,29 @@ def test_a_slow_lookup_marks_the_previous_contact_and_esc_restores_the_field(
         qtbot.keyClick(window.contact_edit, Qt.Key.Key_Escape)
     assert not mark.isVisible()
     assert window.contact_edit.text() == DEMO_CONTACT_ID  # what is on screen again
+
+
+def test_tab_reaches_the_current_table_within_three_presses(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    window.tabs.setCurrentIndex(2)
+    window.contact_edit.setFocus()
+    reached = []
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert window.findChild(QTableView, "callsView") in reached
+
+
+def test_dates_are_not_cut_and_long_values_elide_in_the_middle(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.resize(1366, 768)
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    calls = window.findChild(QTableView, "callsView")
+    metrics = calls.fontMetrics()
+    for row in range(calls.model().rowCount()):
+        text = calls.model().index(row, 0).data()
+        assert metrics.horizontalAdvance(text) + 8 <= calls.columnWidth(0), text
+    emails = window.findChild(QTableView, "emailsView")
+    assert emails.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert "mj.fernandez@acme-iberia.es" in emails.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)

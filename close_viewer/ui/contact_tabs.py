@@ -77,6 +77,13 @@ class ContactTabs(QTabWidget):
             view.setAccessibleName(title)
             page.addWidget(view)
 
+    def current_view(self) -> QWidget | None:
+        """The table of the tab on top (for the tab order: field, Fetch, this table)."""
+        page = self.currentWidget()
+        layout = page.layout() if page is not None else None
+        item = layout.itemAt(0) if layout is not None and layout.count() else None
+        return item.widget() if item is not None else None
+
     def show_contact(self, contact: Contact) -> None:
         """Every table gets its rows in one reset each; the titles get their counts."""
         from close_viewer.ui.table_models import LinkRow

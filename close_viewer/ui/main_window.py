@@ -277,7 +277,10 @@ class MainWindow(QMainWindow):
         self._central_layout.insertWidget(2, self.notice_banner)
 
         self.tabs.build_tables()
-        QWidget.setTabOrder(self.fetch_button, self.tabs)
+        # From the contact field, Tab reaches the table on top in two presses (field, Fetch, table).
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…6 switch tabs
+        self.tabs.currentChanged.connect(self._table_after_fetch)
+        self._table_after_fetch()
         add_actions(self)
 
         self.keychain = self._given_keychain or KeychainWorker(parent=self)
@@ -482,6 +485,11 @@ class MainWindow(QMainWindow):
 
         self.contact_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.contact_edit.selectAll()
+
+    def _table_after_fetch(self) -> None:
+        view = self.tabs.current_view()
+        if view is not None:
+            QWidget.setTabOrder(self.fetch_button, view)
 
     def _cancelled(self) -> None:
         """Esc: the lookup is dropped and the field shows what is on screen again."""

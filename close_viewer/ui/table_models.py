@@ -232,7 +232,7 @@ class CallsModel(RowTableModel):
             "Finished",
             lambda c: local_datetime(c.finish_timestamp),
             lambda c: c.finish_timestamp,
-            width=18,
+            width=21,
             field="finish_timestamp",
         ),
         Column(
@@ -281,9 +281,9 @@ class SubscriptionsModel(RowTableModel):
             lambda s: s.subscription_status_reason,
             width=26,
         ),
-        Column("Started", lambda s: local_datetime(s.start_date), lambda s: s.start_date, width=18),
+        Column("Started", lambda s: local_datetime(s.start_date), lambda s: s.start_date, width=21),
         Column("Contact email", lambda s: s.contact_email or "", lambda s: _lower(s.contact_email), width=26),
-        Column("Created", lambda s: local_datetime(s.date_created), lambda s: s.date_created, width=18),
+        Column("Created", lambda s: local_datetime(s.date_created), lambda s: s.date_created, width=21),
     )
 
 

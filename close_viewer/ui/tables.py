@@ -26,6 +26,7 @@ def set_up_row_view(view: QTableView, row_padding: int = 12) -> None:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.setShowGrid(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # both ends of an address stay readable
     view.verticalHeader().hide()
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(QFontMetrics(view.font()).height() + row_padding)
