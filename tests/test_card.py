@@ -273,3 +273,15 @@ def test_dates_are_not_cut_and_long_values_elide_in_the_middle(qtbot: QtBot, mak
     emails = window.findChild(QTableView, "emailsView")
     assert emails.textElideMode() == Qt.TextElideMode.ElideMiddle
     assert "mj.fernandez@acme-iberia.es" in emails.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_copy_id_of_a_call(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    calls = window.findChild(QTableView, "callsView")
+    expected = calls.model().row_object(0).id
+    menu = calls.context_menu(calls.model().index(0, 0))
+    (copy_id,) = [a for a in menu.actions() if a.text() == "Copy id"]
+    copy_id.trigger()
+    assert QApplication.clipboard().text() == expected and expected.startswith("acti_")
+    menu.deleteLater()

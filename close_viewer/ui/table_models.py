@@ -70,6 +70,12 @@ class RowTableModel(QAbstractTableModel):
     NOUN: ClassVar[str] = "items"
     # What activating a row (Enter, double-click) opens: a mailto:, tel: or web address.
     ACTION: ClassVar[tuple[str, Callable[[Any], str]] | None] = None  # (menu words, row → URL)
+    ROW_ID: ClassVar[Callable[[Any], str] | None] = None  # the row's internal id, for "Copy id"
+
+    def row_id(self, row: int) -> str:
+        if self.ROW_ID is None or not 0 <= row < len(self._rows):
+            return ""
+        return self.ROW_ID(self._rows[row]) or ""
 
     def row_action(self, row: int) -> tuple[str, str] | None:
         """(words, URL) of the row's action, or None."""
@@ -226,6 +232,7 @@ class PhonesModel(RowTableModel):
 
 class CallsModel(RowTableModel):
     NOUN = "recent calls"
+    ROW_ID = staticmethod(lambda c: c.id)
     DEFAULT_SORT = (0, Qt.SortOrder.DescendingOrder)  # the latest call first
     COLUMNS = (
         Column(
@@ -257,6 +264,7 @@ class CallsModel(RowTableModel):
 
 class SubscriptionsModel(RowTableModel):
     NOUN = "sequence subscriptions"
+    ROW_ID = staticmethod(lambda s: s.subscription_id)
     COLUMNS = (
         Column("Sequence", lambda s: s.sequence_name, lambda s: s.sequence_name.lower() or None, width=30),
         Column(

@@ -111,6 +111,9 @@ class ContactTableView(QTableView):
         row = self._row_text(index.row())
         menu.addAction("Copy", lambda: self._copy(value)).setEnabled(bool(value))
         menu.addAction("Copy row", lambda: self._copy(row))
+        row_id = one_line(self.model().row_id(index.row()), 200)
+        if row_id:  # internal ids are not shown as data, but stay one click away
+            menu.addAction("Copy id", lambda: self._copy(row_id))
         action = self.model().row_action(index.row())
         if action is not None:
             menu.addSeparator()
