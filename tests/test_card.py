@@ -285,3 +285,15 @@ def test_copy_id_of_a_call(qtbot: QtBot, make_window: MakeWindow) -> None:
     copy_id.trigger()
     assert QApplication.clipboard().text() == expected and expected.startswith("acti_")
     menu.deleteLater()
+
+
+def test_at_the_smallest_size_five_rows_show(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    window.tabs.setCurrentIndex(2)
+    window.resize(1, 1)  # clamped to the minimum the layout allows
+    qtbot.waitUntil(lambda: window.height() < 700)
+    calls = window.findChild(QTableView, "callsView")
+    row = calls.verticalHeader().defaultSectionSize()
+    QApplication.processEvents()
+    assert calls.viewport().height() >= 5 * row

@@ -20,6 +20,7 @@ TABS = (  # title, view objectName, text when empty
     ("Links", "linksView", "No URLs or integration links"),
 )
 DETAILS = ("Details", "customFieldsView", "No custom fields")
+MIN_ROWS = 5  # however small the window, this many rows of the table stay visible
 
 
 class ContactTabs(QTabWidget):
@@ -73,6 +74,9 @@ class ContactTabs(QTabWidget):
             view = ContactTableView(model, empty)
             view.setObjectName(object_name)
             view.open_requested.connect(self.open_requested)
+            rows = view.verticalHeader().defaultSectionSize() * MIN_ROWS
+            header = view.horizontalHeader().sizeHint().height()
+            view.setMinimumHeight(rows + header + 2 * view.frameWidth() + 2)
             view.copied.connect(self.copied)
             view.setAccessibleName(title)
             page.addWidget(view)
