@@ -226,6 +226,17 @@ class Subject:
         return f"{self.noun} {self.ident}".strip()
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One API call, as `Transport.get` / `post` describe it."""
+
+    method: str
+    url: str
+    data: bytes | None
+    credential: Credential
+    subject: Subject
+
+
 class Transport:
     """Requests to one Close API base URL over one reused session."""
 
@@ -273,7 +284,7 @@ class Transport:
         cancel: CancelToken | None = None,
     ) -> object:
         """GET `path`; the decoded JSON answer, or a CloseViewerError naming `subject`."""
-        return self._request("GET", self.url(path, params), None, credential, subject, cancel)
+        return self._request(_Request("GET", self.url(path, params), None, credential, subject), cancel)
 
     def post(
         self,
@@ -285,32 +296,23 @@ class Transport:
     ) -> object:
         """POST a JSON body to `path`; the decoded JSON answer, or a CloseViewerError."""
         data = json.dumps(body, ensure_ascii=False).encode()
-        return self._request("POST", self.url(path), data, credential, subject, cancel)
+        return self._request(_Request("POST", self.url(path), data, credential, subject), cancel)
 
-    def _request(
-        self,
-        method: str,
-        url: str,
-        data: bytes | None,
-        credential: Credential,
-        subject: Subject,
-        cancel: CancelToken | None,
-    ) -> object:
+    def _request(self, request: _Request, cancel: CancelToken | None) -> object:
         token = cancel or CancelToken()
         try:
-            return self._with_retries(method, url, data, credential, subject, token)
+            return self._with_retries(request, token)
         finally:
             token._detach_all()
 
-    def _with_retries(
-        self,
-        method: str,
-        url: str,
-        data: bytes | None,
-        credential: Credential,
-        subject: Subject,
-        token: CancelToken,
-    ) -> object:
+    def _with_retries(self, request: _Request, token: CancelToken) -> object:
+        method, url, data, credential, subject = (
+            request.method,
+            request.url,
+            request.data,
+            request.credential,
+            request.subject,
+        )
         headers = {"Authorization": credential.authorization()}
         if data is not None:
             headers["Content-Type"] = "application/json"
