@@ -30,6 +30,12 @@ def contact(contact_id: str = MARIA):
     return parse_contact(load_samples()[contact_id])
 
 
+from close_viewer.core.names import CustomFieldRow  # noqa: E402
+from close_viewer.core.search_model import Match  # noqa: E402
+from close_viewer.ui.search_results import SearchResultsModel  # noqa: E402
+from close_viewer.ui.table_models import CustomFieldsModel  # noqa: E402
+
+
 def test_models_pass_qt_model_tester(qtmodeltester: ModelTester) -> None:
     c = contact()
     for model, rows in (
@@ -38,6 +44,11 @@ def test_models_pass_qt_model_tester(qtmodeltester: ModelTester) -> None:
         (CallsModel(), c.recent_calls),
         (SubscriptionsModel(), c.subscriptions),
         (LinksModel(), [LinkRow.from_url(u) for u in c.urls]),
+        (SearchResultsModel(), [Match("cont_a", "Ann", "CFO", "lead_x", "Acme", "a@x.es", "+1 415")]),
+        (
+            CustomFieldsModel(),
+            [CustomFieldRow("Seats", "1,250", "cf_1"), CustomFieldRow("Tier", "Gold", "cf_2")],
+        ),
     ):
         model.set_rows(rows)
         qtmodeltester.check(model, force_py=True)
