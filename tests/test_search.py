@@ -354,3 +354,27 @@ def test_numbers_without_a_country_code_use_the_region_setting(
     assert isinstance(result, Contact) and result.shown_name == "Oliver Bennett"
     condition = [s for s in demo_server.seen if s.method == "POST"][-1].body["query"]["queries"][1]
     assert condition["related_query"]["condition"]["value"] == "+442079460958"
+
+
+def test_the_demo_server_evaluates_the_search_language() -> None:
+    from close_viewer.demo.search import SearchError, evaluate, run_search, text_matches
+
+    assert text_matches("exact_value", "Jane@X.com", "jane@x.com")
+    assert text_matches("phrase", "josé fernández", "María José Fernández")
+    assert not text_matches("phrase", "fernández josé", "María José Fernández")  # order counts
+    assert text_matches("full_words", "fernández maría", "María José Fernández")
+    assert not text_matches("full_words", "fern", "María José Fernández")
+    assert text_matches("beginning_of_words", "fern ma", "María José Fernández")
+    contact = {"display_name": "Dana Reyes", "emails": [{"email": "dana@x.com"}], "phones": []}
+    name = {"type": "text", "mode": "full_words", "value": "dana"}
+    other = {"type": "text", "mode": "full_words", "value": "oliver"}
+    assert evaluate({"type": "or", "queries": [other, name]}, contact)
+    assert not evaluate({"type": "and", "queries": [other, name]}, contact)
+    assert evaluate({"type": "negate", "query": other}, contact)
+    assert not evaluate({"type": "object_type", "object_type": "lead"}, contact)
+    with pytest.raises(SearchError, match="Unknown query type"):
+        evaluate({"type": "fuzzy"}, contact)
+    with pytest.raises(SearchError, match="Unknown text mode"):
+        text_matches("soundex", "a", "a")
+    with pytest.raises(SearchError, match="Invalid cursor"):
+        run_search({"query": name, "cursor": "%%%"}, [contact])
