@@ -26,36 +26,37 @@ def _is_contact_id(token: str) -> bool:
     return CONTACT_ID_RE.fullmatch(token) is not None
 
 
-def _ids_in_url(token: str) -> tuple[set[str], bool]:
-    """Contact ids in a link's path, query and fragment; and whether it names a lead."""
+def _link(token: str) -> tuple[str, list[str]] | None:
+    """A link's host and the pieces of its path, fragment and query; None if unreadable."""
     if "://" not in token:
         token = "https://" + token
     try:
         parts = urlsplit(token)
+        host = (parts.hostname or "").lower()
     except ValueError:  # e.g. "]" or a fullwidth slash in the host: not a link we can read
-        return set(), False
+        return None
     pieces = [*parts.path.split("/"), *_SPLIT.split(parts.fragment)]
     pieces += [value for _, value in parse_qsl(parts.query, keep_blank_values=True)]
-    ids = {p for p in pieces if _is_contact_id(p)}
-    names_lead = any(LEAD_ID_RE.fullmatch(p) for p in pieces)
-    return ids, names_lead
+    return host, pieces
+
+
+def _ids_in_url(token: str) -> tuple[set[str], bool]:
+    """Contact ids in a link's path, query and fragment; and whether it names a lead."""
+    link = _link(token)
+    if link is None:
+        return set(), False
+    pieces = link[1]
+    return {p for p in pieces if _is_contact_id(p)}, any(LEAD_ID_RE.fullmatch(p) for p in pieces)
 
 
 def lead_id_in_link(text: str) -> str | None:
-    """The lead id of a Close lead link (app.close.com / app.close.io) with no contact id."""
+    """The lead id of a Close lead link (app.close.com / app.close.io)."""
     for raw in text.split():
         token = raw.strip(_STRIP)
-        if not _URL_RE.match(token):
+        link = _link(token) if _URL_RE.match(token) else None
+        if link is None or link[0] not in ("app.close.com", "app.close.io"):
             continue
-        if "://" not in token:
-            token = "https://" + token
-        try:
-            parts = urlsplit(token)
-        except ValueError:
-            continue
-        if (parts.hostname or "").lower() not in ("app.close.com", "app.close.io"):
-            continue
-        for piece in [*parts.path.split("/"), *_SPLIT.split(parts.fragment)]:
+        for piece in link[1]:
             if LEAD_ID_RE.fullmatch(piece):
                 return piece
     return None

@@ -44,6 +44,12 @@ def humanize(value: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def tel_uri(number: str | None) -> str:
+    """`+34 911 23 45 67` -> `tel:+34911234567`; empty when there are no digits."""
+    digits = "".join(c for c in (number or "") if c.isdigit() or c == "+")
+    return f"tel:{digits}" if digits.lstrip("+") else ""
+
+
 def type_word(value: str | None) -> str:
     """`office` -> `Office`, `linkedin` -> `LinkedIn`, `url` -> `URL`; empty for None."""
     if not value:

@@ -63,8 +63,11 @@ class KeyStore:
     def forget(self) -> None:
         try:
             keyring = _keyring()
-            keyring.delete_password(self.service, self.account)
         except BaseException as exc:
-            if type(exc).__name__ == "PasswordDeleteError":
-                return  # nothing stored: already forgotten
+            raise _unavailable(exc) from None
+        try:
+            keyring.delete_password(self.service, self.account)
+        except keyring.errors.PasswordDeleteError:
+            return  # nothing stored: already forgotten
+        except BaseException as exc:
             raise _unavailable(exc) from None

@@ -7,20 +7,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from close_viewer.core.text import text_or_blank
+
 FORMER_USER = "a former user"
 NOT_AVAILABLE = "not available"
-
-
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def person_name(data: object) -> str:
     """A user's name from whichever fields the answer has."""
     if not isinstance(data, dict):
         return ""
-    full = " ".join(p for p in (_text(data.get("first_name")), _text(data.get("last_name"))) if p)
-    return _text(data.get("display_name")) or full or _text(data.get("name")) or _text(data.get("email"))
+    full = " ".join(
+        p for p in (text_or_blank(data.get("first_name")), text_or_blank(data.get("last_name"))) if p
+    )
+    return (
+        text_or_blank(data.get("display_name"))
+        or full
+        or text_or_blank(data.get("name"))
+        or text_or_blank(data.get("email"))
+    )
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,16 @@ def parse_me(body: object) -> Me:
     orgs = data.get("organizations")
     org = orgs[0] if isinstance(orgs, list) and orgs and isinstance(orgs[0], dict) else {}
     return Me(
-        user_id=_text(data.get("id")),
+        user_id=text_or_blank(data.get("id")),
         name=person_name(data),
-        organization=_text(org.get("name")),
-        organization_id=_text(org.get("id")) or _text(data.get("organization_id")),
+        organization=text_or_blank(org.get("name")),
+        organization_id=text_or_blank(org.get("id")) or text_or_blank(data.get("organization_id")),
     )
 
 
 def parse_user(body: object) -> tuple[str, str]:
     data = body if isinstance(body, dict) else {}
-    return _text(data.get("id")), person_name(data)
+    return text_or_blank(data.get("id")), person_name(data)
 
 
 def parse_users(body: object) -> tuple[dict[str, str], bool]:
@@ -81,9 +86,9 @@ def parse_lead_summary(body: object, lead_id: str) -> LeadSummary:
     data = body if isinstance(body, dict) else {}
     return LeadSummary(
         lead_id=lead_id,
-        name=_text(data.get("display_name")) or _text(data.get("name")),
-        status=_text(data.get("status_label")),
-        url=_text(data.get("html_url")),
+        name=text_or_blank(data.get("display_name")) or text_or_blank(data.get("name")),
+        status=text_or_blank(data.get("status_label")),
+        url=text_or_blank(data.get("html_url")),
     )
 
 
@@ -100,9 +105,9 @@ def parse_schema(body: object) -> dict[str, FieldSpec]:
     items = data.get("fields", data.get("data"))
     specs: dict[str, FieldSpec] = {}
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and _text(item.get("id")).startswith("cf_"):
+        if isinstance(item, dict) and text_or_blank(item.get("id")).startswith("cf_"):
             specs[item["id"]] = FieldSpec(
-                item["id"], _text(item.get("name")) or item["id"], _text(item.get("type"))
+                item["id"], text_or_blank(item.get("name")) or item["id"], text_or_blank(item.get("type"))
             )
     return specs
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from close_viewer.core.contact_ref import CONTACT_ID_RE
 from close_viewer.core.errors import BadResponse
+from close_viewer.core.text import text_or_blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +41,6 @@ class LeadContacts:
     matches: tuple[Match, ...] = field(default_factory=tuple)
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _first(items: object, key: str) -> str:
     if isinstance(items, list):
         for item in items:
@@ -62,9 +59,9 @@ def match_from(data: object, company: str = "") -> Match | None:
     phone = _first(data.get("phones"), "phone_formatted") or _first(data.get("phones"), "phone")
     return Match(
         contact_id=contact_id,
-        name=_text(data.get("display_name")) or _text(data.get("name")),
-        title=_text(data.get("title")),
-        lead_id=_text(data.get("lead_id")),
+        name=text_or_blank(data.get("display_name")) or text_or_blank(data.get("name")),
+        title=text_or_blank(data.get("title")),
+        lead_id=text_or_blank(data.get("lead_id")),
         company=company,
         email=_first(data.get("emails"), "email"),
         phone=phone,
@@ -89,7 +86,7 @@ def parse_search_page(body: object, query: object = None) -> SearchPage:
 def parse_lead_contacts(body: object, lead_id: str) -> LeadContacts:
     if not isinstance(body, dict):
         raise _not_results("a lead")
-    name = _text(body.get("display_name")) or _text(body.get("name"))
+    name = text_or_blank(body.get("display_name")) or text_or_blank(body.get("name"))
     contacts: Any = body.get("contacts")
     items = contacts if isinstance(contacts, list) else []
     matches = tuple(m for m in (match_from(item, company=name) for item in items) if m is not None)

@@ -110,14 +110,12 @@ def _last_call(contact: Contact, now: datetime | None) -> tuple[str, str]:
 def summarize(contact: Contact, now: datetime | None = None) -> Summary:
     email, email_note = best_email(contact)
     phone: Phone | None = contact.phones[0] if contact.phones else None
-    number = phone.phone if phone is not None else ""
-    digits = "".join(c for c in number if c.isdigit() or c == "+")
     last_call, status = _last_call(contact, now)
     return Summary(
         email=email,
         email_note=email_note,
         phone=(phone.phone_formatted or phone.phone) if phone is not None else "",
-        phone_uri=f"tel:{digits}" if digits.lstrip("+") else "",
+        phone_uri=formatting.tel_uri(phone.phone if phone is not None else ""),
         call_note=local_time_note(_zone(contact, phone), now) if phone is not None else "No phone number",
         sequence=_sequence_text(contact),
         last_call=last_call,

@@ -21,6 +21,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
+def text_or_blank(value: object) -> str:
+    """A JSON value as text, trimmed; anything that is not a string is a blank."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 def elide(text: object, limit: int = DISPLAY_LIMIT) -> str:
     """`text` cut in the middle to at most `limit` characters (keeps both ends recognisable)."""
     value = text if isinstance(text, str) else ("" if text is None else str(text))

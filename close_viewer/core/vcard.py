@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from close_viewer.core.formatting import tel_uri
 from close_viewer.core.model import Contact
 
 
@@ -37,10 +38,10 @@ def to_vcard(contact: Contact, company: str = "") -> str:
         kind = "work" if email.type in ("office", "work") else "home" if email.type == "home" else ""
         lines.append(f"EMAIL{';TYPE=' + kind if kind else ''}:{_escape(email.email)}")
     for phone in contact.phones:
-        digits = "".join(c for c in phone.phone if c.isdigit() or c == "+")
-        if digits.lstrip("+"):
+        uri = tel_uri(phone.phone)
+        if uri:
             kind = {"mobile": "cell", "office": "work", "home": "home", "fax": "fax"}.get(phone.type, "voice")
-            lines.append(f"TEL;VALUE=uri;TYPE={kind}:tel:{digits}")
+            lines.append(f"TEL;VALUE=uri;TYPE={kind}:{uri}")
     for url in contact.urls:
         lines.append(f"URL:{_escape(url.url)}")
     lines.append("END:VCARD")

@@ -33,11 +33,9 @@ class CrashReporter(QObject):
         super().__init__()
         self.log_path = log_path
         self.report.connect(self._show, Qt.ConnectionType.QueuedConnection)
-        self.dialogs = 0
 
     @Slot(str)
     def _show(self, summary: str) -> None:
-        self.dialogs += 1
         where = (
             f"Details were written to {self.log_path}."
             if self.log_path is not None

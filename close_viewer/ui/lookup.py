@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from close_viewer.core.credentials import Credential
     from close_viewer.core.model import Contact
     from close_viewer.core.refs import Ref, SearchRef
-    from close_viewer.ui.fetcher import Fetcher
+    from close_viewer.core.search_model import LeadContacts, SearchPage
+    from close_viewer.ui.fetcher import Fetcher, Work
 
 
 def locale_region() -> str:
@@ -197,34 +198,38 @@ class LookupController(QObject):
             return  # an older query's answer: never shown over a newer one
         self.suggestions_ready.emit(self._latest_suggestion, page)
 
-    def _open_one(
-        self, client: CloseClient, matches: tuple[object, ...], credential: Credential, token: CancelToken
+    def _open_if_one(
+        self,
+        client: CloseClient,
+        found: SearchPage | LeadContacts,
+        credential: Credential,
+        token: CancelToken,
+        none: errors.NoMatch,
     ) -> object:
-        (only,) = matches
-        return client.fetch_contact(only.contact_id, credential, list(self.fields), token)  # type: ignore[attr-defined]
+        """Exactly one match opens at once; none raises `none`; several are the answer."""
+        if len(found.matches) == 1:
+            only = found.matches[0].contact_id
+            return client.fetch_contact(only, credential, list(self.fields), token)
+        if not found.matches:
+            raise none
+        return found
 
-    def _search_work(self, ref: SearchRef, credential: Credential):  # type: ignore[no-untyped-def]
+    def _search_work(self, ref: SearchRef, credential: Credential) -> Work:
         def work(client: CloseClient, token: CancelToken) -> object:
             page = client.search_contacts(ref, credential, None, token)
-            if len(page.matches) == 1:  # exactly one: open it at once
-                return self._open_one(client, page.matches, credential, token)
-            if not page.matches:
-                raise errors.NoMatch(f"No contact matches {ref.describe()}.", NO_MATCH_HINT)
-            return page
+            none = errors.NoMatch(f"No contact matches {ref.describe()}.", NO_MATCH_HINT)
+            return self._open_if_one(client, page, credential, token, none)
 
         return work
 
-    def _lead_work(self, lead_id: str, credential: Credential):  # type: ignore[no-untyped-def]
+    def _lead_work(self, lead_id: str, credential: Credential) -> Work:
         def work(client: CloseClient, token: CancelToken) -> object:
             lead = client.lead_contacts(lead_id, credential, token)
-            if len(lead.matches) == 1:
-                return self._open_one(client, lead.matches, credential, token)
-            if not lead.matches:
-                name = f"“{lead.lead_name}”" if lead.lead_name else lead_id
-                raise errors.NoMatch(
-                    f"The lead {name} has no contacts.",
-                    "Open the lead in Close to add one, or look up another contact.",
-                )
-            return lead
+            name = f"“{lead.lead_name}”" if lead.lead_name else lead_id
+            none = errors.NoMatch(
+                f"The lead {name} has no contacts.",
+                "Open the lead in Close to add one, or look up another contact.",
+            )
+            return self._open_if_one(client, lead, credential, token, none)
 
         return work

@@ -344,7 +344,6 @@ class MainWindow(QMainWindow):
             self.notice_banner.show_message(title, message)
         self.ready.emit()
 
-        self.fetcher.start_thread()
         if self.options.session_key:
             self._set_key(self.options.session_key)
             self._maybe_fetch_on_start()

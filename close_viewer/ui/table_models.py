@@ -44,7 +44,6 @@ class Role(IntEnum):
     ROW = Qt.ItemDataRole.UserRole + 1  # the row object itself
     SORT = Qt.ItemDataRole.UserRole + 2  # a comparable value
     BADGE = Qt.ItemDataRole.UserRole + 3  # (kind, raw value) for StatusBadgeDelegate
-    LINK = Qt.ItemDataRole.UserRole + 4  # a URL to open
 
 
 _ANSWERED = _TEXT_ROLES | {int(r) for r in Role} | {int(Qt.ItemDataRole.ForegroundRole.value)}
@@ -161,8 +160,6 @@ class RowTableModel(QAbstractTableModel):
                 return None
             value = (column.badge_value or column.display)(row)
             return (column.badge, value) if value else None
-        if role == Role.LINK:
-            return (column.link(row) or None) if column.link else None
         if column.link and column.link(row):  # ForegroundRole: links look like links
             from PySide6.QtGui import QGuiApplication, QPalette
 
@@ -189,11 +186,6 @@ def _lower(text: str | None) -> str | None:
     return text.lower() if text else None
 
 
-def _tel(phone: Any) -> str:
-    number = "".join(c for c in (phone.phone or "") if c.isdigit() or c == "+")
-    return f"tel:{number}" if number.lstrip("+") else ""
-
-
 class EmailsModel(RowTableModel):
     NOUN = "email addresses"
     ACTION = ("Write an email", lambda e: f"mailto:{e.email}" if "@" in e.email else "")
@@ -213,7 +205,7 @@ class EmailsModel(RowTableModel):
 
 class PhonesModel(RowTableModel):
     NOUN = "phone numbers"
-    ACTION = ("Call", _tel)
+    ACTION = ("Call", lambda p: formatting.tel_uri(p.phone))
     COLUMNS = (
         Column("Number", lambda p: p.display, lambda p: p.phone, width=20),
         Column("Type", lambda p: formatting.type_word(p.type), lambda p: _lower(p.type), width=10),

@@ -124,14 +124,6 @@ class ContactTableView(QTableView):
         model = self.model()
         return "\t".join(one_line(model.index(row, c).data()) for c in range(model.columnCount()))
 
-    def selected_text(self) -> str:
-        """Selected rows as tab-separated text, in view order."""
-        model = self.model()
-        rows = sorted({i.row() for i in self.selectionModel().selectedIndexes()})
-        return "\n".join(
-            "\t".join(one_line(model.index(r, c).data()) for c in range(model.columnCount())) for r in rows
-        )
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):  # the value of the current cell alone
             current = self.currentIndex()
