@@ -53,3 +53,17 @@ def plain_tooltip(text: object, limit: int = TOOLTIP_LIMIT) -> str:
     if not value:
         return ""
     return '<p style="white-space:pre-wrap">' + html.escape(value, quote=False) + "</p>"
+
+
+BLOCK_LIMIT = 200_000  # characters of a note or an email body shown in the details pane
+_CONTROL_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+
+def plain_block(text: object, limit: int = BLOCK_LIMIT) -> str:
+    """Several lines of server text for a plain-text pane: line breaks and tabs kept,
+    other controls and bidi overrides removed, at most `limit` characters."""
+    value = text if isinstance(text, str) else ("" if text is None else str(text))
+    if len(value) > limit:
+        value = value[:limit] + "\n… (cut: too long to show here)"
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_KEEP_LINES.sub("", value).strip()

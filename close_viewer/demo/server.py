@@ -192,6 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
         if seen.path.startswith(f"{API_PREFIX}/lead/") and seen.path.endswith("/"):
             self._lead(seen)
             return
+        if seen.path in (f"{API_PREFIX}/activity/", f"{API_PREFIX}/custom_activity/"):
+            self._activities(seen)
+            return
         if seen.path in (
             f"{API_PREFIX}/me/",
             f"{API_PREFIX}/user/",
@@ -275,6 +278,31 @@ class _Handler(BaseHTTPRequestHandler):
             names = {n.strip() for n in ",".join(fields).split(",") if n.strip()}
             found = {k: v for k, v in found.items() if k in names}
         self._json(200, json.dumps(found, ensure_ascii=False).encode())
+
+    def _activities(self, seen: SeenRequest) -> None:
+        """`GET /activity/` (Close's filters, order and paging) and `GET /custom_activity/`."""
+        from close_viewer.demo.activities import CUSTOM_ACTIVITY_TYPES, ActivityQueryError, list_activities
+
+        if not self._authorized(seen.authorization):
+            self._json(401, {"error": "The API key or token you provided is not valid."})
+            return
+        if seen.path.endswith("/custom_activity/"):
+            self._json(200, {"data": CUSTOM_ACTIVITY_TYPES, "has_more": False})
+            return
+        query = parse_qs(seen.query)
+        for contact_id in query.get("contact_id", []):
+            fault = self.server.activity_faults.get(contact_id)
+            if fault is not None and self._should_fail(f"activity:{contact_id}", fault):
+                self._fault(fault)
+                return
+            if fault is not None and fault.delay:  # slow, then the real answer
+                self.server.stopping.wait(fault.delay)
+        try:
+            answer = list_activities(query)
+        except ActivityQueryError as exc:
+            self._json(400, {"error": str(exc)})
+            return
+        self._json(200, json.dumps(answer, ensure_ascii=False).encode())
 
     def _authorized(self, header: str | None) -> bool:
         if not header:
@@ -371,6 +399,7 @@ class _Server(ThreadingHTTPServer):
         self.seen: list[SeenRequest] = []
         self.connections = 0
         self.fault_counts: dict[str, int] = {}
+        self.activity_faults: dict[str, Fault] = {}  # by contact id: how its activity request fails
         self._encoded: dict[str, bytes] = {}
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -416,6 +445,12 @@ class DemoServer:
         """TCP connections accepted so far (keep-alive reuse shows as fewer connections)."""
         with self._server.lock:
             return self._server.connections
+
+    def fail_activity(self, contact_id: str, fault: Fault) -> None:
+        """Make `GET /activity/` for `contact_id` fail as `fault` says (for tests)."""
+        with self._server.lock:
+            self._server.activity_faults[contact_id] = fault
+            self._server.fault_counts.pop(f"activity:{contact_id}", None)
 
     @property
     def contact_ids(self) -> list[str]:

@@ -35,6 +35,16 @@ TONES: dict[str, dict[str, str]] = {
     "subscription": {"active": INFO, "paused": WARN, "finished": MUTED, "goal": GOOD, "error": BAD},
     "email": {"unsubscribed": BAD},
     "sms": {"blocked": WARN},
+    # The Activity tab's type pills, by their words.
+    "activity": {
+        "Call": GOOD,
+        "Email": INFO,
+        "SMS": INFO,
+        "WhatsApp": GOOD,
+        "Meeting": WARN,
+        "Note": MUTED,
+        "Status change": MUTED,
+    },
 }
 _TEXT = {("email", "unsubscribed"): "Unsubscribed", ("sms", "blocked"): "SMS blocked"}
 _KNOWN = {

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 if TYPE_CHECKING:
     from close_viewer.core.model import Contact
     from close_viewer.core.names import Card
+    from close_viewer.ui.activity_panel import ActivityPanel
     from close_viewer.ui.table_models import RowTableModel
 
 TABS = (  # title, view objectName, text when empty
@@ -20,6 +21,7 @@ TABS = (  # title, view objectName, text when empty
     ("Links", "linksView", "No URLs or integration links"),
 )
 DETAILS = ("Details", "customFieldsView", "No custom fields")
+ACTIVITY = "Activity"  # the timeline: its own panel (list, filter, details), see activity_panel
 MIN_ROWS = 5  # however small the window, this many rows of the table stay visible
 
 
@@ -37,8 +39,9 @@ class ContactTabs(QTabWidget):
         self.setObjectName("contactTabs")
         self.setAccessibleName("Contact details tabs")
         self.setDocumentMode(True)
-        self.titles = [title for title, _, _ in (*TABS, DETAILS)]
+        self.titles = [title for title, _, _ in (*TABS, DETAILS)] + [ACTIVITY]
         self.models: list[RowTableModel] = []
+        self.activity: ActivityPanel | None = None
         self._details_for = ""  # the contact whose custom fields the Details tab shows
         self._details_card: object = None
         self._pages: list[QVBoxLayout] = []
@@ -80,13 +83,23 @@ class ContactTabs(QTabWidget):
             view.copied.connect(self.copied)
             view.setAccessibleName(title)
             page.addWidget(view)
+        from close_viewer.ui.activity_panel import ActivityPanel
+
+        self.activity = ActivityPanel()
+        self.activity.open_requested.connect(self.open_requested)
+        self.activity.copied.connect(self.copied)
+        self.activity.title_changed.connect(lambda text: self._set_title(self.titles.index(ACTIVITY), text))
+        self._pages[-1].addWidget(self.activity)
 
     def current_view(self) -> QWidget | None:
         """The table of the tab on top (for the tab order: field, Fetch, this table)."""
         page = self.currentWidget()
         layout = page.layout() if page is not None else None
         item = layout.itemAt(0) if layout is not None and layout.count() else None
-        return item.widget() if item is not None else None
+        widget = item.widget() if item is not None else None
+        if widget is not None and widget is self.activity:
+            return self.activity.view
+        return widget
 
     def show_contact(self, contact: Contact) -> None:
         """Every table gets its rows in one reset each; the titles get their counts."""
@@ -95,7 +108,9 @@ class ContactTabs(QTabWidget):
         links = [LinkRow.from_url(u) for u in contact.urls]
         links += [LinkRow.from_integration(link) for link in contact.integration_links]
         rows = (contact.emails, contact.phones, contact.recent_calls, contact.subscriptions, links)
-        for index, (title, model, items) in enumerate(zip(self.titles, self.models, rows, strict=False)):
+        for index, (title, model, items) in enumerate(
+            zip(self.titles, self.models[: len(rows)], rows, strict=True)
+        ):
             model.set_rows(items)
             self._set_title(index, f"{title} ({model.rowCount():,})")
         if contact.id != self._details_for:  # another contact: its details are still coming

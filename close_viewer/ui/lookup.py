@@ -8,15 +8,19 @@ latest query's suggestions are ever passed on.
 
 After a contact is shown, `enrich` fetches what the card adds (lead, names, custom
 fields) on a third worker; `check_key` asks `GET /me/` on a fourth, so a wrong key is
-reported before any lookup. What they fetch once per key is cached here.
+reported before any lookup; `load_activity` fetches the timeline, a page at a time, on a
+fifth, so it never delays the contact. A new lookup cancels the timeline's page in
+flight. What they fetch once per key is cached here.
 
 Signals: contact_ready(Contact), matches_ready(SearchPage | LeadContacts),
 suggestions_ready(str, SearchPage), failed(CloseViewerError), busy_changed(bool),
-cancelled(), card_ready(Card), signed_in(Me), key_rejected(CloseViewerError).
+cancelled(), card_ready(Card), signed_in(Me), key_rejected(CloseViewerError),
+activity_ready(ActivityResult), activity_failed(contact_id, CloseViewerError), activity_stopped().
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -24,6 +28,7 @@ from PySide6.QtCore import QObject, Signal
 from close_viewer.core import errors
 
 if TYPE_CHECKING:
+    from close_viewer.core.activity import ActivityPage
     from close_viewer.core.api import CloseClient
     from close_viewer.core.api.card import CardCache
     from close_viewer.core.cancel import CancelToken
@@ -42,6 +47,14 @@ def locale_region() -> str:
     return code if len(code) == 2 and code.isalpha() else "US"
 
 
+@dataclass(frozen=True)
+class ActivityResult:
+    """A page of a contact's timeline, and which contact it is for."""
+
+    contact_id: str
+    page: ActivityPage
+
+
 NO_MATCH_HINT = "Check the spelling, or try part of the name, the whole email address or the number."
 
 
@@ -55,6 +68,9 @@ class LookupController(QObject):
     card_ready = Signal(object)
     signed_in = Signal(object)
     key_rejected = Signal(object)
+    activity_ready = Signal(object)
+    activity_failed = Signal(str, object)
+    activity_stopped = Signal()
 
     def __init__(
         self,
@@ -62,6 +78,7 @@ class LookupController(QObject):
         suggester: Fetcher,
         enricher: Fetcher,
         account: Fetcher,
+        timeline: Fetcher,
         base_url: str,
         fields: tuple[str, ...] = (),
         region: str = "US",
@@ -72,6 +89,8 @@ class LookupController(QObject):
         self.suggester = suggester
         self.enricher = enricher
         self.account = account
+        self.timeline = timeline
+        self._activity_for = ""  # the contact whose page is being fetched
         self._caches: dict[str, CardCache] = {}
         self.base_url = base_url
         self.fields = fields
@@ -88,6 +107,9 @@ class LookupController(QObject):
         enricher.failed.connect(self._card_failed)
         account.finished.connect(self.signed_in)
         account.failed.connect(self._account_failed)
+        timeline.finished.connect(self.activity_ready)
+        timeline.failed.connect(lambda error: self.activity_failed.emit(self._activity_for, error))
+        timeline.cancelled.connect(self.activity_stopped)
 
     @property
     def busy(self) -> bool:
@@ -103,6 +125,7 @@ class LookupController(QObject):
         from close_viewer.core.refs import ContactRef, LeadRef
 
         self.suggester.cancel()
+        self.timeline.cancel()  # the shown contact's next page is not wanted any more
         self._latest_suggestion = ""
         self.asked = ref
         if isinstance(ref, ContactRef):
@@ -140,12 +163,7 @@ class LookupController(QObject):
 
     def enrich(self, contact: Contact, credential: Credential) -> None:
         """Fetch the card's extras for `contact` (superseding those of an earlier one)."""
-        from close_viewer.core.api.card import CardCache
-
-        cache = self._caches.setdefault(credential.secret, CardCache())
-        if len(self._caches) > 4:  # keys the rep switched away from
-            for old in [k for k in self._caches if k != credential.secret][:-3]:
-                del self._caches[old]
+        cache = self._cache_for(credential)
         known = cache.cards.get(contact.id)
         if known is not None and not known.problems:  # cached for the session: no round trip
             self.enricher.cancel()
@@ -158,6 +176,32 @@ class LookupController(QObject):
             return card
 
         self.enricher.run(self.base_url, work, contact.id, "loading the contact's company and names")
+
+    def _cache_for(self, credential: Credential) -> CardCache:
+        from close_viewer.core.api.card import CardCache
+
+        cache = self._caches.setdefault(credential.secret, CardCache())
+        if len(self._caches) > 4:  # keys the rep switched away from
+            for old in [k for k in self._caches if k != credential.secret][:-3]:
+                del self._caches[old]
+        return cache
+
+    def load_activity(self, contact: Contact, credential: Credential, skip: int = 0) -> bool:
+        """The page of `contact`'s timeline from `skip` (superseding any page in flight);
+        False (nothing asked) for a contact without a lead: Close needs the lead."""
+        if not contact.lead_id:
+            self.timeline.cancel()
+            return False
+        cache = self._cache_for(credential)
+        lead_id, contact_id = contact.lead_id, contact.id
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            page = client.activity_page(lead_id, contact_id, credential, skip, cache.custom_types, token)
+            return ActivityResult(contact_id, page)
+
+        self._activity_for = contact_id
+        self.timeline.run(self.base_url, work, contact_id, "loading the contact's activity")
+        return True
 
     def check_key(self, credential: Credential) -> None:
         """`GET /me/`: who the key belongs to; a wrong key is reported at once."""
@@ -182,6 +226,7 @@ class LookupController(QObject):
 
     def cancel(self) -> bool:
         self.suggester.cancel()
+        self.timeline.cancel()
         return self.fetcher.cancel()
 
     def _finished(self, result: object) -> None:

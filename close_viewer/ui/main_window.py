@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from close_viewer.core.search_model import LeadContacts, Match, SearchPage
     from close_viewer.ui.fetcher import Fetcher
     from close_viewer.ui.keychain_worker import KeychainWorker
+    from close_viewer.ui.lookup import ActivityResult
 
 
 WELCOME = (
@@ -77,13 +78,15 @@ class MainWindow(QMainWindow):
     tab bar), then, right after the first paint, the tables, the menus' actions and the
     workers. `ready` is emitted once the second step is done.
 
-    Signals: ready(), contact_shown(Contact), error_shown(CloseViewerError).
+    Signals: ready(), contact_shown(Contact), error_shown(CloseViewerError),
+    activity_shown(ActivityPage).
     """
 
     ready = Signal()
     closed = Signal()
     contact_shown = Signal(object)
     error_shown = Signal(object)
+    activity_shown = Signal(object)  # an ActivityPage, once it is in the Activity tab
 
     def __init__(
         self,
@@ -278,7 +281,7 @@ class MainWindow(QMainWindow):
 
         self.tabs.build_tables()
         # From the contact field, Tab reaches the table on top in two presses (field, Fetch, table).
-        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…6 switch tabs
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…7 switch tabs
         self.tabs.currentChanged.connect(self._table_after_fetch)
         self._table_after_fetch()
         add_actions(self)
@@ -288,11 +291,13 @@ class MainWindow(QMainWindow):
         self.suggester = Fetcher(self, client_options=self.fetcher.client_options)
         self.enricher = Fetcher(self, client_options=self.fetcher.client_options)
         self.account = Fetcher(self, client_options=self.fetcher.client_options)
+        self.timeline = Fetcher(self, client_options=self.fetcher.client_options)
         self.lookups = LookupController(
             self.fetcher,
             self.suggester,
             self.enricher,
             self.account,
+            self.timeline,
             self.options.base_url,
             self.options.fields,
             region=self.settings.phone_region or locale_region(),
@@ -311,6 +316,13 @@ class MainWindow(QMainWindow):
         self.lookups.card_ready.connect(self._show_card)
         self.lookups.signed_in.connect(self._signed_in)
         self.lookups.key_rejected.connect(self._show_error)
+        activity = self.tabs.activity
+        assert activity is not None  # built by build_tables above
+        self.lookups.activity_ready.connect(self._show_activity)
+        self.lookups.activity_failed.connect(self._activity_failed)
+        self.lookups.activity_stopped.connect(activity.stopped)
+        activity.load_more_requested.connect(self._load_activity)
+        activity.retry_requested.connect(self._load_activity)
         self.header.open_requested.connect(self.open_link)
         self.tabs.open_requested.connect(self.open_link)
         self.tabs.copied.connect(lambda _: self.statusBar().showMessage("Copied", 3000))
@@ -394,6 +406,8 @@ class MainWindow(QMainWindow):
         self.header.set_card(card)
         if self.contact is not None and card.contact_id == self.contact.id:
             self.tabs.show_card(card)
+            if self.tabs.activity is not None:
+                self.tabs.activity.set_names(card.users)
             if card.problems:
                 from close_viewer import logs
 
@@ -662,8 +676,37 @@ class MainWindow(QMainWindow):
         from close_viewer.core.credentials import ApiKey
 
         self.lookups.enrich(contact, ApiKey(self.key_edit.text().strip()))
+        if self.tabs.activity is not None:
+            self.tabs.activity.start(contact.id, bool(contact.lead_id))
+            self.lookups.load_activity(contact, ApiKey(self.key_edit.text().strip()))
         logs.info("Loaded contact %s in %.3f s", contact.id, elapsed)
         self.contact_shown.emit(contact)
+
+    # --- the activity tab ------------------------------------------------------------
+
+    def _load_activity(self) -> None:
+        """The next page (or the failed one again) of the shown contact's timeline."""
+        from close_viewer.core.credentials import ApiKey
+
+        panel = self.tabs.activity
+        if self.contact is None or panel is None or panel.contact_id != self.contact.id:
+            return
+        panel.loading = True
+        self.lookups.load_activity(self.contact, ApiKey(self.key_edit.text().strip()), panel.next_skip)
+
+    def _show_activity(self, result: ActivityResult) -> None:
+        panel = self.tabs.activity
+        if panel is not None and result.contact_id == panel.contact_id:
+            panel.add_page(result.page)
+            self.activity_shown.emit(result.page)
+
+    def _activity_failed(self, contact_id: str, error: errors.CloseViewerError) -> None:
+        panel = self.tabs.activity
+        if panel is not None and contact_id == panel.contact_id:
+            panel.show_failure(error)
+            from close_viewer import logs
+
+            logs.info("Activity not loaded: %s: %s", type(error).__name__, error.message)
 
     def _show_error(self, error: errors.CloseViewerError) -> None:
         self.statusBar().clearMessage()
@@ -720,7 +763,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.is_ready:
             self._suggest_timer.stop()
-            for worker in (self.suggester, self.enricher, self.account, self.fetcher):
+            for worker in (self.suggester, self.enricher, self.account, self.timeline, self.fetcher):
                 worker.shutdown()
             self.keychain.close()
         super().closeEvent(event)

@@ -17,6 +17,7 @@ from close_viewer.core.api.transport import (
 )
 
 if TYPE_CHECKING:
+    from close_viewer.core.activity import ActivityPage
     from close_viewer.core.api.card import CardCache
     from close_viewer.core.credentials import Credential
     from close_viewer.core.model import Contact
@@ -70,3 +71,16 @@ class CloseClient(Transport):
         from close_viewer.core.api import leads
 
         return leads.lead_contacts(self, lead_id, credential, cancel)
+
+    def activity_page(
+        self,
+        lead_id: str,
+        contact_id: str,
+        credential: Credential,
+        skip: int = 0,
+        custom_types: dict[str, str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ActivityPage:
+        from close_viewer.core.api import activities
+
+        return activities.activity_page(self, lead_id, contact_id, credential, skip, custom_types, cancel)

@@ -31,13 +31,14 @@ LEAD_FIELDS = "id,display_name,status_label,html_url"
 @dataclass
 class CardCache:
     """What is fetched once per key and session. Written only by the one enrichment job
-    that runs at a time; read by the next."""
+    that runs at a time (custom activity type names: by the one timeline job); read by the next."""
 
     users: dict[str, str] | None = None
     missing_users: set[str] = field(default_factory=set)
     schema: dict[str, FieldSpec] | None = None
     leads: dict[str, LeadSummary] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)  # by contact id
+    custom_types: dict[str, str] = field(default_factory=dict)  # custom activity types, by id (timeline job)
 
 
 def lead_summary(
