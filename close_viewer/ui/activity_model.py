@@ -40,8 +40,8 @@ class ActivityModel(RowTableModel):
     ACTION = ("Open the recording", _recording)
     DEFAULT_SORT = (0, Qt.SortOrder.DescendingOrder)  # newest first
     COLUMNS = (
-        Column("When", when_text, lambda a: a.when, width=30),
-        Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=13),
+        Column("When", when_text, lambda a: a.when, width=33),
+        Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=16),
         Column(
             "Direction", lambda a: _DIRECTIONS.get(a.direction, ""), lambda a: a.direction or None, width=8
         ),

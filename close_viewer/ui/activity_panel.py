@@ -64,6 +64,7 @@ class ActivityPanel(QWidget):
         self.next_skip = 0  # `_skip` of the next page
         self.view = ContactTableView(self.model, "No activity yet")
         self.view.setObjectName("activityView")
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # a summary reads from its start
         self.view.setAccessibleName("Activity")
         self.view.open_requested.connect(self.open_requested)
         self.view.copied.connect(self.copied)
@@ -276,4 +277,6 @@ class ActivityPanel(QWidget):
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
+            length = event.size().width() if wide else event.size().height()
+            self.splitter.setSizes([length * 2 // 3, length - length * 2 // 3])
         super().resizeEvent(event)

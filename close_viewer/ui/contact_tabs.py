@@ -72,7 +72,7 @@ class ContactTabs(QTabWidget):
             CustomFieldsModel(self),
         ]
         for (title, object_name, empty), model, page in zip(
-            (*TABS, DETAILS), self.models, self._pages, strict=True
+            (*TABS, DETAILS), self.models, self._pages[: len(self.models)], strict=True
         ):
             view = ContactTableView(model, empty)
             view.setObjectName(object_name)
@@ -109,7 +109,7 @@ class ContactTabs(QTabWidget):
         links += [LinkRow.from_integration(link) for link in contact.integration_links]
         rows = (contact.emails, contact.phones, contact.recent_calls, contact.subscriptions, links)
         for index, (title, model, items) in enumerate(
-            zip(self.titles, self.models[: len(rows)], rows, strict=True)
+            zip(self.titles[: len(rows)], self.models[: len(rows)], rows, strict=True)
         ):
             model.set_rows(items)
             self._set_title(index, f"{title} ({model.rowCount():,})")
