@@ -144,7 +144,7 @@ class ActivityPanel(QWidget):
         self.model.clear()
         self.details.clear()
         self.recording.hide()
-        self.error.dismiss()
+        self.error.hide()
         self.has_more = False
         self.next_skip = 0
         self.load_more.hide()
@@ -155,7 +155,6 @@ class ActivityPanel(QWidget):
         else:
             self.loading = False
             self.status.setText("")
-            self.error.hide()
             self.view.empty_text = "This contact is not on a lead, so Close has no activity for it."
             self.view.viewport().update()
             self._set_title(f"{TITLE} (0)")
@@ -165,7 +164,7 @@ class ActivityPanel(QWidget):
 
     def add_page(self, page: ActivityPage) -> None:
         self.loading = False
-        self.error.dismiss()
+        self.error.hide()
         self.model.add(page.activities)
         self.has_more = page.has_more
         self.next_skip = page.next_skip
