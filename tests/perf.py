@@ -29,6 +29,7 @@ from PySide6.QtCore import QEventLoop
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDINARY = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
+ORDINARY_LEAD = "lead_Vx3Qm9KpT2sLw7RbNz4HcYd"
 LARGE = "cont_LargeDemo10kCalls"
 
 # Prints the monotonic time of the window's first paint and the process's peak RSS, then closes.
@@ -141,6 +142,7 @@ import json, sys, time
 import requests
 urls, key = {"o": sys.argv[1], "l": sys.argv[2]}, sys.argv[3]
 search_url, search_body = sys.argv[4], json.loads(sys.argv[5])
+urls["a"] = sys.argv[6]  # the ordinary contact's first page of activity
 session = requests.Session()
 session.auth = (key, "")
 for url in urls.values():
@@ -219,13 +221,17 @@ class Floor:
     """The floor script, running in its own process, timing one fetch per request."""
 
     def __init__(self, base_url: str, key: str) -> None:
+        from urllib.parse import urlencode
+
+        from close_viewer.core.api.activities import activity_params
         from close_viewer.core.api.search import search_body
         from close_viewer.core.refs import EmailRef
 
         urls = [f"{base_url}/contact/{contact_id}/" for contact_id in (ORDINARY, LARGE)]
         body = json.dumps(search_body(EmailRef(SEARCH_EMAIL)))
+        activity = f"{base_url}/activity/?{urlencode(activity_params(ORDINARY_LEAD, ORDINARY))}"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", FLOOR, *urls, key, f"{base_url}/data/search/", body],
+            [sys.executable, "-c", FLOOR, *urls, key, f"{base_url}/data/search/", body, activity],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -236,7 +242,7 @@ class Floor:
             raise RuntimeError("the floor script did not start")
 
     def fetch(self, contact_id: str) -> float:
-        self.stdin.write({ORDINARY: "o\n", LARGE: "l\n"}.get(contact_id, "s\n"))
+        self.stdin.write({ORDINARY: "o\n", LARGE: "l\n", "activity": "a\n"}.get(contact_id, "s\n"))
         self.stdin.flush()
         return float(self.stdout.readline())
 
@@ -297,6 +303,7 @@ class FetchTimer:
     def fetch(self, contact_id: str, typed: str = "") -> tuple[float, float]:
         """Seconds from the click to the rows painted, and the longest GUI-thread gap meanwhile.
         `typed` is what goes in the contact field (an email to search for), if not the id."""
+        self.settle()
         self.window.contact_edit.setText(typed or contact_id)
         self._shown = False
         self._painted_at = 0.0
@@ -311,6 +318,16 @@ class FetchTimer:
         ticks = [start, *self._ticks, self._painted_at]
         gap = max(b - a for a, b in itertools.pairwise(ticks))
         return self._painted_at - start, gap
+
+    def settle(self) -> None:
+        """Wait until the last contact's extras (card, activity) are in: a rep does not look
+        up the next contact within milliseconds of the last, so its jobs are not timed."""
+        window = self.window
+        panel = window.tabs.activity
+        self._wait(
+            lambda: not (window.timeline.busy or window.enricher.busy or window.account.busy or panel.loading)
+        )
+        self.app.processEvents()
 
     def suggest(self, text: str) -> tuple[float, float]:
         """Type `text` key by key; seconds from the last keystroke to the suggestions painted,
@@ -344,6 +361,74 @@ class FetchTimer:
         window.results.viewport().removeEventFilter(watch)
         ticks = [first, *self._ticks, painted[0]]
         return painted[0] - last, max(b - a for a, b in itertools.pairwise(ticks))
+
+    def activity(self, contact_id: str) -> float:
+        """With the Activity tab on top: seconds from the contact shown to its first page of
+        activity painted."""
+        from PySide6.QtCore import QEvent, QObject
+
+        panel = self.window.tabs.activity
+        self.window.tabs.setCurrentIndex(self.window.tabs.titles.index("Activity"))
+        shown: list[float] = []
+        painted: list[float] = []
+
+        class Watch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and shown and panel.loaded and not painted:
+                    painted.append(time.perf_counter())
+                return False
+
+        watch = Watch()
+        panel.view.viewport().installEventFilter(watch)
+
+        def on_shown(_contact: object) -> None:
+            shown.append(time.perf_counter())
+
+        self.window.contact_shown.connect(on_shown)
+        self.window.contact_edit.setText(contact_id)
+        self.window.fetch_button.click()
+        self._wait(lambda: bool(painted))
+        self.window.contact_shown.disconnect(on_shown)
+        panel.view.viewport().removeEventFilter(watch)
+        return painted[0] - shown[0]
+
+    def page_through(self, count: int) -> float:
+        """Load the shown contact's activity until `count` are loaded ("Load more", as a rep
+        clicks it); the longest GUI-thread gap meanwhile."""
+        panel = self.window.tabs.activity
+        self._wait(lambda: panel.loaded > 0 and not panel.loading)
+        self._ticks = []
+        self._ticker.start()
+        start = time.perf_counter()
+        while panel.loaded < count and panel.has_more:
+            before = panel.loaded
+            panel.load_more.click()
+            self._wait(lambda before=before: panel.loaded > before and not panel.loading)
+        self._ticker.stop()
+        ticks = [start, *self._ticks, time.perf_counter()]
+        return max(b - a for a, b in itertools.pairwise(ticks))
+
+    def filter_activity(self, kind: str, text: str) -> float:
+        """Seconds from choosing a filter to the filtered list painted."""
+        from PySide6.QtCore import QEvent, QObject
+
+        panel = self.window.tabs.activity
+        painted: list[float] = []
+
+        class Watch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and not painted:
+                    painted.append(time.perf_counter())
+                return False
+
+        watch = Watch()
+        panel.view.viewport().installEventFilter(watch)
+        start = time.perf_counter()
+        panel.types.setCurrentText(kind)
+        panel.text_filter.setText(text)
+        self._wait(lambda: bool(painted))
+        panel.view.viewport().removeEventFilter(watch)
+        return painted[0] - start
 
     def close(self) -> None:
         self.window.close()
@@ -551,6 +636,52 @@ def main() -> None:
             "<= 50 ms",
             max(gaps) <= 0.050,
         )
+
+        # Activity: the first page painted after the contact is shown, against the same
+        # request made with plain requests; then 1,000 activities paged in and filtered.
+        floor = Floor(base_url, DEMO_API_KEY)
+        timer.activity(ORDINARY)  # warm
+        firsts, firsts_floor = [], []
+        for _ in range(args.runs):
+            timer.fetch(LARGE)  # another contact between, so each is a new timeline
+            firsts.append(timer.activity(ORDINARY))
+            firsts_floor.append(floor.fetch("activity"))
+        floor.close()
+        first_extra = median([a - f for a, f in zip(firsts, firsts_floor, strict=True)])
+        add(
+            "Activity: first page painted after contact",
+            median(firsts) * 1000,
+            median(firsts_floor) * 1000,
+            "ms",
+            "<= floor + 30 ms",
+            first_extra <= 0.030,
+            ratio=median([a / f for a, f in zip(firsts, firsts_floor, strict=True)]),
+        )
+        timer.activity(LARGE)
+        paging_gap = timer.page_through(1_000)
+        loaded = timer.window.tabs.activity.loaded
+        filters = []
+        for _ in range(args.runs):
+            for kind, text in (("Calls", ""), ("All", ""), ("All", "order update #1"), ("Emails", "shipped")):
+                filters.append(timer.filter_activity(kind, text))
+            filters.append(timer.filter_activity("All", ""))
+        add(
+            f"Activity: filter {loaded:,} loaded (type/text)",
+            max(filters) * 1000,
+            50.0,
+            "ms",
+            "<= 50 ms",
+            loaded >= 1000 and max(filters) <= 0.050,
+        )
+        add(
+            "Longest GUI-thread gap, paging 1,000 activities",
+            paging_gap * 1000,
+            50.0,
+            "ms",
+            "<= 50 ms",
+            paging_gap <= 0.050,
+        )
+        timer.window.tabs.setCurrentIndex(2)
 
         # 5. Memory after the large contact.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

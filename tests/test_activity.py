@@ -296,7 +296,10 @@ def test_the_tab_shows_the_timeline_newest_first_in_plain_text(
     qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer
 ) -> None:
     window = make_window()
+    busy_when_shown: list[bool] = []
+    window.contact_shown.connect(lambda _c: busy_when_shown.append(window.timeline.busy))
     lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert busy_when_shown == [False]  # the timeline is asked only after the contact is painted
     _wait_page(qtbot, window, 14)
     index = window.tabs.titles.index("Activity")
     assert window.tabs.tabText(index) == "Activity (14)"
@@ -368,6 +371,7 @@ def test_a_new_lookup_cancels_the_timeline_and_its_page_is_never_shown(
     demo_server.fail_activity(DEMO_CONTACT_ID, Fault(delay=2.0))  # slow, then the real answer
     window = make_window()
     lookup(qtbot, window, DEMO_CONTACT_ID)
+    qtbot.waitUntil(lambda: window.timeline.busy, timeout=5000)  # asked once the contact is painted
     with qtbot.waitSignal(window.lookups.activity_stopped, timeout=5000):
         window.contact_edit.setText(CARLOS)
         window.fetch()

@@ -30,7 +30,7 @@ from close_viewer.core.text import one_line
 from close_viewer.ui.contact_tabs import ContactTabs
 from close_viewer.ui.header import ContactHeader
 from close_viewer.ui.settings import AppSettings
-from close_viewer.ui.startup import after_first_paint
+from close_viewer.ui.startup import after_first_paint, after_next_paint
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -678,7 +678,9 @@ class MainWindow(QMainWindow):
         self.lookups.enrich(contact, ApiKey(self.key_edit.text().strip()))
         if self.tabs.activity is not None:
             self.tabs.activity.start(contact.id, bool(contact.lead_id))
-            self.lookups.load_activity(contact, ApiKey(self.key_edit.text().strip()))
+            # Asked once the contact's table is painted, so the timeline never delays it.
+            view = self.tabs.current_view()
+            after_next_paint(view if view is not None else self.tabs, self._load_activity)
         logs.info("Loaded contact %s in %.3f s", contact.id, elapsed)
         self.contact_shown.emit(contact)
 
@@ -690,6 +692,8 @@ class MainWindow(QMainWindow):
 
         panel = self.tabs.activity
         if self.contact is None or panel is None or panel.contact_id != self.contact.id:
+            return
+        if not self.contact.lead_id:
             return
         panel.loading = True
         self.lookups.load_activity(self.contact, ApiKey(self.key_edit.text().strip()), panel.next_skip)
