@@ -25,9 +25,11 @@ _DIRECTIONS = {"in": "↓ In", "out": "↑ Out"}
 
 
 def when_text(a: Activity) -> str:
+    """ "27 Nov, 11:43 (2 hours ago)": local date and time (the year when it is not this
+    one), and how long ago."""
     if a.when is None:
         return ""
-    return f"{local_datetime(a.when)} ({relative(a.when)})"
+    return f"{local_datetime(a.when, this_year_short=True)} ({relative(a.when)})"
 
 
 def _recording(a: Activity) -> str:
@@ -40,8 +42,8 @@ class ActivityModel(RowTableModel):
     ACTION = ("Open the recording", _recording)
     DEFAULT_SORT = (0, Qt.SortOrder.DescendingOrder)  # newest first
     COLUMNS = (
-        Column("When", when_text, lambda a: a.when, width=33),
-        Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=16),
+        Column("When", when_text, lambda a: a.when, width=29),
+        Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=18),
         Column(
             "Direction", lambda a: _DIRECTIONS.get(a.direction, ""), lambda a: a.direction or None, width=8
         ),

@@ -272,7 +272,12 @@ class ActivityPanel(QWidget):
             self.open_requested.emit(action[1])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        wide = event.size().width() > SIDE_BY_SIDE_WIDTH
+        size = event.size()
+        # Beside the list when there is room across, or when there is little room down
+        # (a short window would leave the list a row or two).
+        wide = size.width() > SIDE_BY_SIDE_WIDTH or (
+            size.width() >= 900 and size.width() > 2.5 * size.height()
+        )
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
