@@ -100,6 +100,8 @@ class Contact:
     integration_links: Sequence[IntegrationLink] = ()
     # Fields the typed model does not know (custom.cf_... among them), as sent.
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    # The answer as Close sent it (decoded), for the saved copy in the history.
+    raw: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
 
     @property
     def shown_name(self) -> str:

@@ -315,4 +315,5 @@ def parse_contact(data: object, fast: bool = True) -> Contact:
         urls=_items(data, "urls", p, _url),
         integration_links=_items(data, "integration_links", p, _link),
         extra=MappingProxyType({k: v for k, v in data.items() if k not in CONTACT_FIELDS}),
+        raw=data,
     )

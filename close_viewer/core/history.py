@@ -1,0 +1,315 @@
+"""Recent contacts and their saved copies, in SQLite (the standard library's sqlite3). No Qt.
+
+Every entry belongs to the organization of the key that fetched it, and every read
+names the organization: another organization's contacts are neither listed nor shown.
+The API key is never stored (nothing here takes it).
+
+The file is in WAL mode with `synchronous=NORMAL` (a crash loses at most the last
+entry, never the file), carries a schema version (`PRAGMA user_version`) with
+migrations, and is readable by its owner only (0600). It never stops the app:
+
+- a damaged or unreadable file is moved aside (kept for support) and a new one is
+  made; `reset_reason` says so once;
+- a full disk or a read-only folder turns history off; `disabled_reason` says why,
+  and every call is then a no-op that returns nothing.
+
+Each call is one short statement on an indexed table (measured in tests.perf on a
+10,000-entry history); the saved copy of a contact larger than SAVED_COPY_MAX_ROWS
+rows is not kept (its entry is), so no call writes megabytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 2
+RECENT_LIMIT = 50
+KEEP_DAYS = 30
+SAVED_COPY_MAX_ROWS = 2_000  # emails + phones + calls + subscriptions
+
+# Version 1, the first schema, as it shipped: kept to test the upgrade from it.
+SCHEMA_V1 = """
+CREATE TABLE entries (
+    organization_id TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    company TEXT NOT NULL DEFAULT '',
+    opened_at REAL NOT NULL,
+    PRIMARY KEY (organization_id, contact_id)
+);
+CREATE TABLE saved (
+    organization_id TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    saved_at REAL NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (organization_id, contact_id)
+);
+"""
+# Each step takes the file from version N to N + 1.
+MIGRATIONS: dict[int, str] = {
+    1: """
+    ALTER TABLE entries ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    CREATE INDEX entries_by_time ON entries (organization_id, opened_at DESC);
+    CREATE INDEX saved_by_time ON saved (saved_at);
+    """,
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    contact_id: str
+    name: str
+    title: str
+    company: str
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class SavedCopy:
+    body: dict[str, Any]
+    saved_at: datetime
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+class History:
+    """The history file at `path`. Safe to call in any state: after a failure, calls do nothing."""
+
+    def __init__(self, path: Path, keep_copies: bool = True, keep_days: int = KEEP_DAYS) -> None:
+        self.path = path
+        self.keep_copies = keep_copies
+        self.keep_days = keep_days
+        self.reset_reason = ""  # set once when a damaged file was moved aside
+        self.disabled_reason = ""  # set when history cannot be written at all
+        self._db: sqlite3.Connection | None = None
+        self._open()
+
+    # --- opening -------------------------------------------------------------------
+
+    def _open(self) -> None:
+        try:
+            self._db = self._connect()
+        except sqlite3.OperationalError as exc:
+            if _is_damage(exc):
+                self._replace_damaged(exc)
+            else:
+                self._disable(exc)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+            self._replace_damaged(exc)
+        except OSError as exc:
+            self._disable(exc)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)  # never readable by others
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
+        db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._migrate(db)
+            db.execute("SELECT count(*) FROM entries").fetchone()  # a damaged file says so here
+        except BaseException:
+            db.close()
+            raise
+        for suffix in ("-wal", "-shm"):  # WAL's side files hold the same data
+            with contextlib.suppress(OSError):
+                os.chmod(f"{self.path}{suffix}", 0o600)
+        return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"history file is from a newer version ({version})")
+        if version == SCHEMA_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            steps = ([SCHEMA_V1] if version == 0 else []) + [
+                MIGRATIONS[v] for v in range(max(1, version), SCHEMA_VERSION)
+            ]
+            for script in steps:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _replace_damaged(self, exc: BaseException) -> None:
+        """Move the damaged file (and its WAL) aside, keep it for support, start afresh."""
+        self.close()
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    source.replace(Path(f"{aside}{suffix}"))
+            self._db = self._connect()
+        except (OSError, sqlite3.Error) as again:
+            self._disable(again)
+            return
+        self.reset_reason = (
+            f"The history file could not be read ({_words(exc)}), so a new one was started. "
+            f"The old file was kept as {aside.name} for support."
+        )
+
+    def _disable(self, exc: BaseException) -> None:
+        self.close()
+        self.disabled_reason = (
+            f"Recent contacts are off for this session: the history file in {self.path.parent} "
+            f"cannot be written ({_words(exc)}). Lookups work as usual."
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    # --- every call goes through here ----------------------------------------------
+
+    def _run(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if _is_damage(exc):
+                self._replace_damaged(exc)
+            else:  # full disk, read-only, locked for too long
+                self._disable(exc)
+        except sqlite3.DatabaseError as exc:
+            self._replace_damaged(exc)
+        return []
+
+    # --- what the window asks ------------------------------------------------------
+
+    def record(
+        self,
+        organization_id: str,
+        contact_id: str,
+        name: str,
+        title: str = "",
+        company: str = "",
+        body: dict[str, Any] | None = None,
+        rows: int = 0,
+    ) -> None:
+        """A contact was opened: it goes to the top of the list; its saved copy is replaced
+        (if copies are kept and it has at most SAVED_COPY_MAX_ROWS rows)."""
+        if not organization_id or not contact_id:
+            return
+        now = time.time()
+        self._run(
+            "INSERT INTO entries (organization_id, contact_id, name, title, company, opened_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (organization_id, contact_id) DO UPDATE SET "
+            "name = excluded.name, title = excluded.title, "
+            "company = CASE WHEN excluded.company != '' THEN excluded.company ELSE company END, "
+            "opened_at = excluded.opened_at",
+            (organization_id, contact_id, name, title, company, now),
+        )
+        if self.keep_copies and body is not None and rows <= SAVED_COPY_MAX_ROWS:
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            self._run(
+                "INSERT OR REPLACE INTO saved (organization_id, contact_id, saved_at, body) "
+                "VALUES (?, ?, ?, ?)",
+                (organization_id, contact_id, now, text),
+            )
+        elif body is not None:  # too large now, or copies off: no stale copy may stay behind
+            self._run(
+                "DELETE FROM saved WHERE organization_id = ? AND contact_id = ?",
+                (organization_id, contact_id),
+            )
+
+    def set_company(self, organization_id: str, contact_id: str, company: str) -> None:
+        """The company arrives after the contact (with its card)."""
+        if company:
+            self._run(
+                "UPDATE entries SET company = ? WHERE organization_id = ? AND contact_id = ?",
+                (company, organization_id, contact_id),
+            )
+
+    def recent(self, organization_id: str, text: str = "", limit: int = RECENT_LIMIT) -> list[Entry]:
+        """This organization's most recent contacts, newest first; with `text`, those whose
+        name, title, company or id contains it (any case)."""
+        if not organization_id:
+            return []
+        sql = "SELECT contact_id, name, title, company, opened_at FROM entries WHERE organization_id = ?"
+        args: tuple[Any, ...] = (organization_id,)
+        needle = text.strip().lower()
+        if needle:
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql += (
+                " AND (lower(name) LIKE ? ESCAPE '\\' OR lower(company) LIKE ? ESCAPE '\\'"
+                " OR lower(title) LIKE ? ESCAPE '\\' OR contact_id = ?)"
+            )
+            args += (pattern, pattern, pattern, text.strip())
+        sql += " ORDER BY opened_at DESC LIMIT ?"
+        rows = self._run(sql, (*args, limit))
+        return [Entry(r[0], r[1], r[2], r[3], _moment(r[4])) for r in rows]
+
+    def saved_copy(self, organization_id: str, contact_id: str) -> SavedCopy | None:
+        """The contact as it was last opened by this organization, or None."""
+        if not organization_id or not self.keep_copies:
+            return None
+        rows = self._run(
+            "SELECT body, saved_at FROM saved WHERE organization_id = ? AND contact_id = ?",
+            (organization_id, contact_id),
+        )
+        if not rows:
+            return None
+        try:
+            body = json.loads(rows[0][0])
+        except ValueError:
+            return None
+        return SavedCopy(body, _moment(rows[0][1])) if isinstance(body, dict) else None
+
+    def prune(self, now: float | None = None) -> None:
+        """Delete saved copies older than `keep_days` (entries stay: ids and names only)."""
+        cutoff = (now or time.time()) - self.keep_days * 86_400
+        self._run("DELETE FROM saved WHERE saved_at < ?", (cutoff,))
+
+    def drop_copies(self) -> None:
+        """Saved copies turned off: keep only ids and names."""
+        self._run("DELETE FROM saved")
+
+    def clear(self) -> None:
+        """Every entry and saved copy, of every organization."""
+        self._run("DELETE FROM saved")
+        self._run("DELETE FROM entries")
+        self._run("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("VACUUM")  # the deleted text is gone from the file too
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "newer version" in text
+
+
+def _words(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]

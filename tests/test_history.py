@@ -1,0 +1,209 @@
+"""The history file: a real SQLite file in a temporary folder, reopened as a restart would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from close_viewer.core import history as history_module
+from close_viewer.core.history import SCHEMA_V1, SCHEMA_VERSION, History
+
+ORG_A, ORG_B = "orga_A", "orga_B"
+
+
+def test_entries_survive_a_restart_newest_first(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    first = History(path)
+    first.record(ORG_A, "cont_1", "Ann", "CFO", "Acme", {"id": "cont_1", "name": "Ann"})
+    first.record(ORG_A, "cont_2", "Bob", body={"id": "cont_2"})
+    first.record(ORG_A, "cont_1", "Ann Lee", "CFO")  # opened again: back to the top, renamed
+    first.close()
+    again = History(path)
+    assert [(e.contact_id, e.name, e.company) for e in again.recent(ORG_A)] == [
+        ("cont_1", "Ann Lee", "Acme"),  # the company is not lost when a later record has none
+        ("cont_2", "Bob", ""),
+    ]
+    copy = again.saved_copy(ORG_A, "cont_1")
+    assert copy is not None and copy.body == {"id": "cont_1", "name": "Ann"}
+    assert [e.contact_id for e in again.recent(ORG_A, "lee")] == ["cont_1"]
+    assert [e.contact_id for e in again.recent(ORG_A, "acme")] == ["cont_1"]
+    assert again.recent(ORG_A, "100%_") == []  # LIKE wildcards are text, not patterns
+
+
+def test_organizations_never_see_each_other(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    h.record(ORG_A, "cont_1", "Ann", body={"id": "cont_1"})
+    h.record(ORG_B, "cont_2", "Bob", body={"id": "cont_2"})
+    assert [e.contact_id for e in h.recent(ORG_A)] == ["cont_1"]
+    assert h.saved_copy(ORG_B, "cont_1") is None
+    assert h.recent("") == [] and h.saved_copy("", "cont_1") is None  # organization unknown: nothing
+
+
+def test_the_file_is_the_owners_only(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    History(path).record(ORG_A, "cont_1", "Ann", body={"id": "cont_1"})
+    for name in (path, Path(f"{path}-wal")):
+        assert stat.S_IMODE(name.stat().st_mode) == 0o600
+
+
+def test_copies_off_keeps_ids_and_names_and_old_copies_are_pruned(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    h.record(ORG_A, "cont_1", "Ann", body={"id": "cont_1"})
+    h.prune(now=__import__("time").time() + 31 * 86_400)
+    assert h.saved_copy(ORG_A, "cont_1") is None and h.recent(ORG_A)  # the entry stays
+    h.record(ORG_A, "cont_2", "Bob", body={"id": "cont_2"})
+    h.keep_copies = False
+    h.drop_copies()
+    h.record(ORG_A, "cont_3", "Cy", body={"id": "cont_3"})
+    assert h._run("SELECT count(*) FROM saved") == [(0,)]
+    assert [e.contact_id for e in h.recent(ORG_A)] == ["cont_3", "cont_2", "cont_1"]
+    h.keep_copies = True
+    h.record(ORG_A, "cont_4", "Huge", body={"id": "cont_4"}, rows=history_module.SAVED_COPY_MAX_ROWS + 1)
+    assert h.saved_copy(ORG_A, "cont_4") is None and h.recent(ORG_A)[0].contact_id == "cont_4"
+
+
+def test_clear_removes_everything_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    h.record(ORG_A, "cont_1", "Very Distinctive Name", body={"id": "cont_1", "note": "secret-ish note"})
+    h.clear()
+    assert h.recent(ORG_A) == []
+    h.close()
+    data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("h.sqlite3"))
+    assert b"Very Distinctive Name" not in data and b"secret-ish note" not in data
+
+
+def test_upgrade_from_the_first_schema(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA_V1)
+    db.execute("INSERT INTO entries VALUES ('orga_A', 'cont_old', 'Old Entry', 'Acme', 1700000000)")
+    db.execute("INSERT INTO saved VALUES ('orga_A', 'cont_old', 1700000000, '{\"id\": \"cont_old\"}')")
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    h = History(path, keep_days=100_000)
+    assert h.reset_reason == "" and h.enabled
+    assert [(e.contact_id, e.name, e.title) for e in h.recent(ORG_A)] == [("cont_old", "Old Entry", "")]
+    assert h.saved_copy(ORG_A, "cont_old") is not None
+    assert h._run("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    h.record(ORG_A, "cont_new", "New", "Buyer")
+    assert h.recent(ORG_A)[0].title == "Buyer"
+
+
+def test_a_damaged_file_is_moved_aside_and_history_starts_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    h = History(path)
+    assert h.enabled and "could not be read" in h.reset_reason
+    kept = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not")  # kept for support
+    h.record(ORG_A, "cont_1", "Ann")
+    assert [e.contact_id for e in History(path).recent(ORG_A)] == ["cont_1"]
+
+
+def test_a_file_from_a_newer_version_is_not_touched_but_kept(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version=99")
+    db.commit()
+    db.close()
+    h = History(path)
+    assert h.enabled and h.reset_reason
+    assert any(".damaged-" in p.name for p in tmp_path.iterdir())
+
+
+def test_a_full_disk_turns_history_off_with_one_reason(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    assert h._db is not None
+    pages = h._db.execute("PRAGMA page_count").fetchone()[0]
+    h._db.execute(f"PRAGMA max_page_count={pages}")
+    h.record(ORG_A, "cont_1", "Ann", body={"id": "cont_1", "padding": "x" * 200_000})
+    assert not h.enabled and "full" in h.disabled_reason
+    h.record(ORG_A, "cont_2", "Bob")  # and then nothing fails
+    assert h.recent(ORG_A) == []
+
+
+def test_a_folder_that_cannot_be_created_turns_history_off(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    h = History(blocker / "h.sqlite3")
+    assert not h.enabled and str(tmp_path) in h.disabled_reason
+    assert h.recent(ORG_A) == [] and h.saved_copy(ORG_A, "cont_1") is None
+
+
+READ_ONLY_PROBE = """
+import importlib.util, sys
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("history", sys.argv[1])
+history = importlib.util.module_from_spec(spec)
+sys.modules["history"] = history
+spec.loader.exec_module(history)
+h = history.History(Path(sys.argv[2]) / "h.sqlite3")
+h.record("orga_A", "cont_1", "Ann")
+print(h.enabled, "|", h.disabled_reason)
+"""
+
+
+def test_a_read_only_folder_turns_history_off(tmp_path: Path) -> None:
+    """As a user who cannot write the folder (root can write anywhere, so the probe runs
+    as `nobody` when the tests run as root)."""
+    folder = Path(tempfile.mkdtemp(prefix="close-viewer-ro-"))
+    try:
+        module = folder / "history.py"
+        shutil.copy(history_module.__file__, module)
+        data = folder / "data"
+        data.mkdir()
+        for p in (folder, module):
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        data.chmod(0o555)
+        python = sys.executable
+        preexec = None
+        if os.geteuid() == 0:
+            python = "/usr/bin/python3"  # the system's, which `nobody` may run
+            if not os.access(python, os.X_OK):
+                pytest.skip("no system python3 for the unprivileged probe")
+
+            def preexec() -> None:  # type: ignore[misc]
+                os.setgid(65534)
+                os.setuid(65534)
+
+        out = subprocess.run(
+            [python, "-c", READ_ONLY_PROBE, str(module), str(data)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            preexec_fn=preexec,
+            cwd=folder,
+        )
+        assert out.returncode == 0, out.stderr
+        enabled, reason = out.stdout.split("|", 1)
+        assert enabled.strip() == "False" and "cannot be written" in reason
+    finally:
+        (folder / "data").chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_many_entries_stay_bounded(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite3")
+    for n in range(120):
+        h.record(ORG_A, f"cont_{n:03d}", f"Person {n}")
+    recent = h.recent(ORG_A)
+    assert len(recent) == 50 and recent[0].contact_id == "cont_119"
+
+
+@pytest.mark.parametrize("bad", [b"", b"SQLite format 3\x00" + b"\xff" * 200])
+def test_empty_or_truncated_files_never_stop_the_app(tmp_path: Path, bad: bytes) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(bad)
+    h = History(path)
+    h.record(ORG_A, "cont_1", "Ann")
+    assert [e.contact_id for e in h.recent(ORG_A)] == ["cont_1"]
