@@ -237,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
                 session_key_source="demo mode",
                 use_keychain=False,
                 extra_title="demo",
+                history_path=str(data_dir() / "history-demo.sqlite3"),  # never mixed with a real one
             )
         else:
             from close_viewer.ui.settings import AppSettings
@@ -265,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                 fields=fields,
                 session_key=env_key,
                 session_key_source=API_KEY_ENV if env_key else "",
+                history_path=str(data_dir() / "history.sqlite3"),
             )
     except InvalidBaseUrl as exc:
         sys.stderr.write(f"{APP_SLUG}: {exc}\n")

@@ -88,13 +88,16 @@ def make_window(qtbot: QtBot, demo_server: DemoServer, settings_path: Path, log_
         use_keychain: bool = False,
         contact: str = "",
         fetcher: Fetcher | None = None,
+        history_path: Path | None = None,
+        base_url: str = "",
     ) -> MainWindow:
         options = StartOptions(
-            base_url=demo_server.base_url,
+            base_url=base_url or demo_server.base_url,
             contact=contact,
             session_key=key,
             session_key_source="test" if key else "",
             use_keychain=use_keychain,
+            history_path=str(history_path or ""),
         )
         settings = AppSettings(QSettings(str(settings_path), QSettings.Format.IniFormat))
         window = MainWindow(options, settings=settings, fetcher=fetcher)

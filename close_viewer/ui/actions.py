@@ -24,6 +24,18 @@ def _action(
     return action
 
 
+def _confirm_clear(window: MainWindow) -> None:
+    answer = QMessageBox.question(
+        window,
+        "Clear history",
+        "Remove every recent contact and saved copy from this computer?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        window.clear_history()
+
+
 def add_actions(window: MainWindow) -> None:
     """Fill the File, Edit, View and Help menus the window created empty."""
     file_menu, edit_menu, view_menu, help_menu = window.menus
@@ -32,10 +44,18 @@ def add_actions(window: MainWindow) -> None:
     _action(window, file_menu, "&Cancel lookup", [key(Qt.Key.Key_Escape)], window.escape)
     _action(window, file_menu, "&Export vCard…", [key("Ctrl+Shift+S")], window.export_vcard)
     file_menu.addSeparator()
+    _action(window, file_menu, "Clear &history…", [], lambda: _confirm_clear(window))
+    keep = _action(window, file_menu, "&Keep saved copies for offline use", [], window.set_keep_copies)
+    keep.setCheckable(True)
+    keep.setChecked(window.settings.keep_saved_copies)
+    keep.setEnabled(window.keeper is not None)
+    keep.setObjectName("keepSavedCopiesAction")
+    file_menu.addSeparator()
     quit_action = _action(window, file_menu, "&Quit", [key(key.StandardKey.Quit)], window.close)
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
     _action(window, edit_menu, "Go to &contact field", [key("Ctrl+L")], window.focus_contact)
+    _action(window, edit_menu, "&Recent contacts", [key("Ctrl+E")], window.show_recent)
     _action(window, edit_menu, "Copy contact &id", [key("Ctrl+Shift+C")], window.header.copy_id)
     _action(window, edit_menu, "Copy contact c&ard", [key("Ctrl+Shift+K")], window.copy_card)
 

@@ -229,6 +229,26 @@ class ContactHeader(QWidget):
             self.stale_label.hide()
             self.showing_previous = False
 
+    def mark_saved(self, saved_at: datetime, refreshing: bool, company: str = "") -> None:
+        """A saved copy is on screen: "Saved copy from 14:02 · refreshing…" (or, once the
+        refresh failed, "· not refreshed")."""
+        from close_viewer.ui.dates import local_datetime
+
+        qt = QDateTime.fromMSecsSinceEpoch(int(saved_at.timestamp() * 1000))
+        today = qt.date() == QDateTime.currentDateTime().date()
+        when = (
+            QLocale().toString(qt.time(), QLocale.FormatType.ShortFormat)
+            if today
+            else local_datetime(saved_at, this_year_short=True)
+        )
+        state = "refreshing…" if refreshing else "not refreshed"
+        self.stale_label.setText(f"Saved copy from {when} · {state}")
+        self.stale_label.setToolTip("What Close sent when this contact was last opened on this computer.")
+        self.stale_label.show()
+        self.showing_previous = False
+        if company and self.card is None:
+            self.lead_label.setText(elide(company, 120))
+
     def set_stale(self, loaded_at: datetime | None) -> None:
         """Mark what is shown as out of date (a refresh failed), or clear the mark."""
         self.showing_previous = False

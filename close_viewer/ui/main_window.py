@@ -71,6 +71,7 @@ class StartOptions(NamedTuple):
     session_key_source: str = ""
     use_keychain: bool = True
     extra_title: str = ""
+    history_path: str = ""  # the recent contacts file; "" keeps no history
 
 
 class MainWindow(QMainWindow):
@@ -284,7 +285,6 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…7 switch tabs
         self.tabs.currentChanged.connect(self._table_after_fetch)
         self._table_after_fetch()
-        add_actions(self)
 
         self.keychain = self._given_keychain or KeychainWorker(parent=self)
         self.fetcher.setParent(self)
@@ -339,6 +339,8 @@ class MainWindow(QMainWindow):
         self.results.chosen.connect(self._open_match)
         self.results.closed.connect(self.focus_contact)
         self._central_layout.insertWidget(1, self.results)
+        self._build_recent()
+        add_actions(self)
         self._suggest_timer = QTimer(self)
         self._suggest_timer.setSingleShot(True)
         self._suggest_timer.setInterval(SUGGEST_PAUSE_MS)
@@ -369,6 +371,89 @@ class MainWindow(QMainWindow):
         else:
             self.focus_contact()
 
+    def _build_recent(self) -> None:
+        """The recent contacts list (Ctrl+E) and, if the app keeps one, the history file."""
+        from pathlib import Path
+
+        from close_viewer.ui.recent import HistoryKeeper, RecentModel
+        from close_viewer.ui.search_results import SearchResultsView
+
+        self.keeper: HistoryKeeper | None = None
+        if self.options.history_path:
+            self.keeper = HistoryKeeper(Path(self.options.history_path), self.settings, self)
+            self.keeper.notice.connect(self.notice_banner.show_message)
+            self.keeper.changed.connect(self._recent_changed)
+            self.keeper.tell_problems()
+        self.recent_view = SearchResultsView(
+            model=RecentModel(), name="recentContacts", words="Recent contacts"
+        )
+        self.recent_view.chosen.connect(self._open_recent)
+        self.recent_view.closed.connect(self.focus_contact)
+        self._central_layout.insertWidget(1, self.recent_view)
+        self._saved_copy_at: datetime | None = None  # set while a saved copy is shown
+
+    def show_recent(self) -> None:
+        """Ctrl+E: the recent contacts of this key's organization, most recent first."""
+        self.results.hide()
+        entries = self.keeper.recent() if self.keeper is not None else []
+        self.recent_view.show_matches(tuple(entries), take_focus=True)
+        if not entries:
+            self.statusBar().showMessage(
+                "No recent contacts yet: they appear here once looked up."
+                if self.keeper is None or self.keeper.history.enabled
+                else "Recent contacts are off (see the notice).",
+                8000,
+            )
+
+    def _recent_changed(self) -> None:
+        if self.recent_view.isVisible():
+            entries = self.keeper.recent() if self.keeper is not None else []
+            self.recent_view.show_matches(tuple(entries), take_focus=False)
+
+    def _open_recent(self, entry: object) -> None:
+        self.recent_view.hide()
+        contact_id = getattr(entry, "contact_id", "")
+        if contact_id:
+            self.contact_edit.setText(contact_id)
+            self.fetch()
+
+    def clear_history(self) -> None:
+        if self.keeper is not None:
+            self.keeper.clear()
+        self.recent_view.hide()
+        self.statusBar().showMessage("History cleared: no recent contacts or saved copies are kept.", 8000)
+
+    def set_keep_copies(self, keep: bool) -> None:
+        if self.keeper is not None:
+            self.keeper.set_keep_copies(keep)
+
+    def _show_saved_copy(self, contact_id: str) -> bool:
+        """Show the saved copy of `contact_id` at once, marked, while Close is asked."""
+        if self.keeper is None or (
+            self.contact is not None and self.contact.id == contact_id and self._saved_copy_at is None
+        ):
+            return False  # no history, or a refresh of what is on screen
+        copy = self.keeper.saved_copy(contact_id)
+        if copy is None:
+            return False
+        from close_viewer.core.parser import parse_contact
+
+        try:
+            contact = parse_contact(copy.body)
+        except errors.CloseViewerError:
+            return False  # a copy this version cannot read: the lookup will do
+        if contact.id != contact_id:
+            return False
+        self._display(contact)
+        self._saved_copy_at = copy.saved_at
+        self.loaded_at = copy.saved_at
+        entry = self.keeper.entry(contact_id)
+        self.header.mark_saved(copy.saved_at, refreshing=True, company=entry.company if entry else "")
+        if self.tabs.activity is not None:
+            self.tabs.activity.start(contact.id, bool(contact.lead_id))
+        self.statusBar().showMessage("Showing the saved copy while Close answers…")
+        return True
+
     def _set_key(self, key: str) -> None:
         from close_viewer.logs import register_secret
 
@@ -395,12 +480,16 @@ class MainWindow(QMainWindow):
         key = self.key_edit.text().strip()
         self._checked_key = key
         self.signed_in_label.clear()
+        if self.is_ready and self.keeper is not None:
+            self.keeper.use_key(key)
         if key and self.is_ready:
             register_secret(key)
             self.lookups.check_key(ApiKey(key))
 
     def _signed_in(self, me: Me) -> None:
         self.signed_in_label.setText(one_line(me.signed_in_text(), 120))
+        if self.keeper is not None:
+            self.keeper.set_organization(me.organization_id)
 
     def _show_card(self, card: Card) -> None:
         self.header.set_card(card)
@@ -408,6 +497,8 @@ class MainWindow(QMainWindow):
             self.tabs.show_card(card)
             if self.tabs.activity is not None:
                 self.tabs.activity.set_names(card.users)
+            if self.keeper is not None and card.lead is not None:
+                self.keeper.set_company(card.contact_id, card.lead.name)
             if card.problems:
                 from close_viewer import logs
 
@@ -514,8 +605,9 @@ class MainWindow(QMainWindow):
     def escape(self) -> None:
         if not self.is_ready:
             return
-        if self.results.isVisible():
+        if self.results.isVisible() or self.recent_view.isVisible():
             self.results.hide()
+            self.recent_view.hide()
             self.focus_contact()
         elif not self.lookups.cancel():
             self.error_banner.dismiss()
@@ -562,6 +654,8 @@ class MainWindow(QMainWindow):
         if isinstance(ref, ContactRef):
             self._last_contact_id = ref.contact_id
             self.statusBar().showMessage(f"Looking up {ref.contact_id}…")
+            self._fetch_started = time.perf_counter()
+            self._show_saved_copy(ref.contact_id)
         else:
             self.statusBar().showMessage("Looking up the lead…" if isinstance(ref, LeadRef) else "Searching…")
         self._fetch_started = time.perf_counter()
@@ -578,6 +672,7 @@ class MainWindow(QMainWindow):
         self._last_contact_id = match.contact_id
         self._fetch_started = time.perf_counter()
         self.statusBar().showMessage(f"Looking up {one_line(match.name, 80) or match.contact_id}…")
+        self._show_saved_copy(match.contact_id)
         self.lookups.open_contact(match.contact_id, ApiKey(key))
 
     # --- type-ahead -----------------------------------------------------------------
@@ -588,14 +683,30 @@ class MainWindow(QMainWindow):
 
         self._suggest_timer.stop()
         self.lookups.suggester.cancel()
+        if not text.strip():  # an empty field suggests the recent contacts
+            self.results.hide()
+            if self.keeper is not None and self.keeper.recent():
+                self.recent_view.show_matches(tuple(self.keeper.recent()), take_focus=False)
+            return
+        self.recent_view.hide()
+        recent = self._recent_matches(text)
+        if recent:  # at once, before any network search
+            self.results.show_matches(recent, take_focus=False)
         if (
             len(text.strip()) >= SUGGEST_MIN_CHARS
             and not is_id_or_link(text)
             and self.key_edit.text().strip()
         ):
             self._suggest_timer.start()
-        elif self.results.isVisible() and not self.fetcher.busy:
+        elif self.results.isVisible() and not self.fetcher.busy and not recent:
             self.results.hide()
+
+    def _recent_matches(self, text: str) -> tuple[Match, ...]:
+        from close_viewer.ui.recent import as_match
+
+        if self.keeper is None or len(text.strip()) < 2:
+            return ()
+        return tuple(as_match(e) for e in self.keeper.recent(text, limit=5))
 
     def _suggest(self) -> None:
         from close_viewer.core.credentials import ApiKey
@@ -607,8 +718,11 @@ class MainWindow(QMainWindow):
     def _show_suggestions(self, text: str, page: SearchPage) -> None:
         if text != self.contact_edit.text() or self.fetcher.busy:
             return  # typed on since, or Enter was pressed: an older query's answer
-        if page.matches:
-            self.results.show_matches(page.matches, take_focus=False)
+        recent = self._recent_matches(text)  # recent matches stay first
+        known = {m.contact_id for m in recent}
+        matches = recent + tuple(m for m in page.matches if m.contact_id not in known)
+        if matches:
+            self.results.show_matches(matches, take_focus=False)
         else:
             self.results.hide()
 
@@ -634,6 +748,9 @@ class MainWindow(QMainWindow):
             if key == Qt.Key.Key_Down and self.results.isVisible():
                 self.results.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
+            if key == Qt.Key.Key_Down and self.recent_view.isVisible():
+                self.recent_view.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
         return super().eventFilter(watched, event)
 
     # --- results --------------------------------------------------------------------
@@ -649,15 +766,12 @@ class MainWindow(QMainWindow):
         self.fetch_button.setAccessibleName("Cancel lookup" if busy else "Fetch contact")
         self.fetch_button.setToolTip("Cancel the lookup (Esc)" if busy else "Look up the contact (Enter)")
 
-    def _show_contact(self, contact: Contact) -> None:
+    def _display(self, contact: Contact) -> None:
+        """Put `contact` on screen (fresh from Close, or a saved copy)."""
         self.contact = contact
-        from datetime import datetime, timezone
-
-        from close_viewer import logs
-
-        self.loaded_at = datetime.now(timezone.utc)
         self.error_banner.dismiss()
         self.results.hide()
+        self.recent_view.hide()
         if self.welcome.isVisible():
             self.welcome.hide()
             self.tabs.show()
@@ -668,11 +782,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))
         self.tabs.show_contact(contact)
         self.summary.set_contact(contact)
+
+    def _show_contact(self, contact: Contact) -> None:
+        from datetime import datetime, timezone
+
+        from close_viewer import logs
+
+        self._display(contact)
+        self._saved_copy_at = None
+        self.loaded_at = datetime.now(timezone.utc)
+        name = one_line(contact.shown_name, 80)
         elapsed = time.perf_counter() - self._fetch_started
         self.statusBar().showMessage(f"Loaded {name} in {elapsed:.2f} s.", 8000)
         if self.options.session_key_source != "demo mode":  # the demo never leaks into a real session
             self.settings.last_contact = contact.id
         self._remember_key_after_success()
+        if self.keeper is not None:  # (demo mode keeps its own history file)
+            card = self.header.card
+            company = card.lead.name if card is not None and card.lead is not None else ""
+            self.keeper.record(contact, company)
         from close_viewer.core.credentials import ApiKey
 
         self.lookups.enrich(contact, ApiKey(self.key_edit.text().strip()))
@@ -716,7 +844,15 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         retry = isinstance(error, RETRYABLE) and bool(self._last_contact_id)
         message, hint = error.message, error.hint
-        if self.contact is not None and not isinstance(error, errors.InvalidContactInput):
+        if self.contact is not None and self._saved_copy_at is not None:
+            # The refresh of a saved copy failed: the copy stays, marked, and the banner says why.
+            self.header.mark_saved(self._saved_copy_at, refreshing=False)
+            name = one_line(self.contact.shown_name, 80)
+            hint = f"{hint} Showing the saved copy of {name}.".strip()
+            panel = self.tabs.activity
+            if panel is not None and panel.contact_id == self.contact.id and panel.loading:
+                panel.show_failure(error)
+        elif self.contact is not None and not isinstance(error, errors.InvalidContactInput):
             self.header.set_stale(self.loaded_at)
             name = one_line(self.contact.shown_name, 80)
             hint = f"{hint} Still showing {name} as loaded earlier.".strip()
@@ -769,6 +905,8 @@ class MainWindow(QMainWindow):
             self._suggest_timer.stop()
             for worker in (self.suggester, self.enricher, self.account, self.timeline, self.fetcher):
                 worker.shutdown()
+            if self.keeper is not None:
+                self.keeper.close()
             self.keychain.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -6,6 +6,8 @@ Enter or a double-click opens the selected contact (`chosen`), Esc closes the li
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
@@ -30,23 +32,32 @@ class SearchResultsModel(RowTableModel):
 
 
 class SearchResultsView(QTableView):
-    """Signals: chosen(Match), closed()."""
+    """Signals: chosen(row: a Match, or the model's row), closed().
+
+    The recent contacts list is this view over another model (see `recent`)."""
 
     chosen = Signal(object)
     closed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        model: RowTableModel | None = None,
+        name: str = "searchResults",
+        words: str = "Matching contacts",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("searchResults")
-        self.setAccessibleName("Matching contacts")
-        self.results = SearchResultsModel(self)
+        self.setObjectName(name)
+        self.setAccessibleName(words)
+        self.results = model if model is not None else SearchResultsModel(self)
+        self.results.setParent(self)
         self.setModel(self.results)
         set_up_row_view(self, row_padding=10)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         row_height = self.verticalHeader().defaultSectionSize()
         header = self.horizontalHeader()
         width = QFontMetrics(self.font()).averageCharWidth()
-        for column, spec in enumerate(SearchResultsModel.COLUMNS):
+        for column, spec in enumerate(self.results.COLUMNS):
             self.setColumnWidth(column, spec.width * width)
         self.setMaximumHeight(row_height * VISIBLE_ROWS + header.sizeHint().height() + 4)
         self.doubleClicked.connect(self._choose)
@@ -56,7 +67,7 @@ class SearchResultsView(QTableView):
         """Show the rows with the first selected; focus the list only when asked (after Enter)."""
         self.results.set_rows(matches)
         # A search answer carries no company name: no empty column then (a lead's list has one).
-        self.setColumnHidden(COMPANY, not any(m.company for m in matches))
+        self.setColumnHidden(COMPANY, not any(getattr(m, "company", "") for m in matches))
         self.show()
         if matches:
             self.selectRow(0)
@@ -64,7 +75,7 @@ class SearchResultsView(QTableView):
         if take_focus:
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def selected_match(self) -> Match | None:
+    def selected_match(self) -> Any:
         index = self.currentIndex()
         return self.results.row_object(index.row()) if index.isValid() else None
 

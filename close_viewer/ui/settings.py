@@ -63,5 +63,39 @@ class AppSettings:
     def phone_region(self, value: str) -> None:
         self.store.setValue("search/phone_region", value)
 
+    @property
+    def keep_saved_copies(self) -> bool:
+        """Keep a copy of each opened contact for offline use (else ids and names only)."""
+        value = self.store.value("history/keep_saved_copies", True)
+        return value not in (False, "false", "0", 0)
+
+    @keep_saved_copies.setter
+    def keep_saved_copies(self, value: bool) -> None:
+        self.store.setValue("history/keep_saved_copies", bool(value))
+
+    @property
+    def history_days(self) -> int:
+        """Saved copies older than this many days are deleted at start."""
+        try:
+            days = int(self.store.value("history/keep_days", 30))
+        except (TypeError, ValueError):
+            return 30
+        return days if days > 0 else 30
+
+    @property
+    def history_salt(self) -> str:
+        return self._get_str("history/salt")
+
+    @history_salt.setter
+    def history_salt(self, value: str) -> None:
+        self.store.setValue("history/salt", value)
+
+    def organization_for(self, key_tag: str) -> str:
+        """The organization a key (by its salted hash, never the key) belonged to last time."""
+        return self._get_str(f"history/organization_of_{key_tag}")
+
+    def set_organization_for(self, key_tag: str, organization_id: str) -> None:
+        self.store.setValue(f"history/organization_of_{key_tag}", organization_id)
+
     def sync(self) -> None:
         self.store.sync()

@@ -1,0 +1,191 @@
+"""Recent contacts in the window: a real history file in a temporary data folder, real
+windows closed and opened again as restarts, the demo server (or no server: offline)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+from pytestqt.qtbot import QtBot
+
+from close_viewer.core.history import History
+from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
+from close_viewer.demo.samples import ORGANIZATION
+from close_viewer.ui.main_window import MainWindow
+from tests.conftest import MakeWindow
+from tests.test_window import lookup
+
+MARIA = "María José Fernández-Łukasiewicz"
+CARLOS = "cont_Fz3Carlos8Fernandez2Q"
+
+
+def _rows(window: MainWindow, name: str) -> list[list[str]]:
+    view = window.findChild(QTableView, name)
+    model = view.model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def _open_and_close(qtbot: QtBot, make_window: MakeWindow, history: Path, *contacts: str) -> None:
+    window = make_window(history_path=history)
+    for contact_id in contacts:
+        lookup(qtbot, window, contact_id)
+        qtbot.waitUntil(lambda: window.header.card is not None, timeout=5000)  # the company too
+    window.close()
+
+
+def _dead_url() -> str:
+    """An address where nothing listens: the network is gone."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/v1"
+
+
+def test_recent_contacts_survive_a_restart(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, CARLOS, DEMO_CONTACT_ID)
+    window = make_window(history_path=history)
+    qtbot.keyClick(window.contact_edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    view = window.findChild(QTableView, "recentContacts")
+    qtbot.waitUntil(view.isVisible)
+    assert view.hasFocus()
+    rows = _rows(window, "recentContacts")
+    assert [r[0] for r in rows] == [MARIA, "Carlos Fernández"]  # most recent first
+    assert rows[0][1:3] == ["Head of Procurement", "Acme Iberia S.L."]  # title and company, not ids
+    results: list[object] = []
+    window.contact_shown.connect(results.append)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # Enter opens
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    assert window.contact is not None and window.contact.id == CARLOS
+
+
+def test_offline_a_recent_contact_opens_from_its_saved_copy(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, DEMO_CONTACT_ID)
+    window = make_window(history_path=history, base_url=_dead_url())
+    window.contact_edit.setText(DEMO_CONTACT_ID)
+    window.fetch()
+    # At once, before any answer: the saved copy, marked.
+    assert window.header.name_label.text() == MARIA
+    assert window.header.stale_label.text().startswith("Saved copy from ")
+    assert window.header.stale_label.text().endswith("· refreshing…")
+    assert window.header.lead_label.text() == "Acme Iberia S.L."  # the company as saved
+    qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=10_000)
+    assert window.header.stale_label.text().endswith("· not refreshed")
+    assert window.header.name_label.text() == MARIA  # the copy stays
+    assert "Showing the saved copy of" in window.error_banner.message
+    assert "connect" in window.error_banner.message.lower() or "reach" in window.error_banner.message.lower()
+
+
+def test_the_fresh_contact_replaces_the_saved_copy(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, DEMO_CONTACT_ID)
+    window = make_window(history_path=history)
+    marks: list[str] = []
+    window.contact_shown.connect(lambda _c: marks.append(window.header.stale_label.text()))
+    window.contact_edit.setText(DEMO_CONTACT_ID)
+    window.fetch()
+    assert window.header.stale_label.text().endswith("· refreshing…")
+    qtbot.waitUntil(lambda: bool(marks), timeout=5000)
+    assert window.header.stale_label.isHidden()
+
+
+def test_another_organization_is_neither_listed_nor_shown(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, demo_server: DemoServer
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    other = History(history)  # another organization opened the same contact id here earlier
+    other.record("orga_SomeoneElse", DEMO_CONTACT_ID, "Their Secret Name", body={"id": DEMO_CONTACT_ID})
+    other.record("orga_SomeoneElse", "cont_TheirOwn", "Their Own Contact", body={"id": "cont_TheirOwn"})
+    other.close()
+    window = make_window(history_path=history)
+    qtbot.waitUntil(lambda: window.keeper is not None and window.keeper.organization_id == ORGANIZATION["id"])
+    window.show_recent()
+    assert _rows(window, "recentContacts") == []
+    window.contact_edit.setText(DEMO_CONTACT_ID)
+    window.fetch()
+    assert window.header.name_label.text() != "Their Secret Name"  # no saved copy of theirs
+    qtbot.waitUntil(lambda: window.contact is not None, timeout=5000)
+    assert window.contact.shown_name == MARIA
+    # A key Close has not placed yet (here: one it rejects) has no history at all.
+    window.key_edit.setText("a-key-from-elsewhere")
+    window.key_edit.editingFinished.emit()
+    assert window.keeper.organization_id == ""
+    window.show_recent()
+    assert _rows(window, "recentContacts") == []
+
+
+def test_type_ahead_offers_recent_contacts_before_any_search(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, demo_server: DemoServer
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, DEMO_CONTACT_ID)
+    window = make_window(history_path=history)
+    searches_before = sum(s.path.endswith("/data/search/") for s in demo_server.seen)
+    window.contact_edit.setFocus()
+    qtbot.keyClicks(window.contact_edit, "Mar")  # (QTest types ASCII only)
+    assert window.results.isVisible()  # at once, from the history file
+    assert _rows(window, "searchResults")[0][0] == MARIA
+    assert sum(s.path.endswith("/data/search/") for s in demo_server.seen) == searches_before
+    window.contact_edit.clear()
+    window.contact_edit.textEdited.emit("")  # an empty field suggests the recent contacts
+    assert window.findChild(QTableView, "recentContacts").isVisible()
+
+
+def test_clear_history_and_copies_off(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    window = make_window(history_path=history)
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    window.set_keep_copies(False)
+    assert window.keeper is not None and window.keeper.saved_copy(DEMO_CONTACT_ID) is None
+    lookup(qtbot, window, CARLOS)
+    assert window.keeper.saved_copy(CARLOS) is None  # only ids and names now
+    assert [e.contact_id for e in window.keeper.recent()] == [CARLOS, DEMO_CONTACT_ID]
+    window.clear_history()
+    window.show_recent()
+    assert _rows(window, "recentContacts") == []
+    window.close()
+    data = b"".join(p.read_bytes() for p in history.parent.iterdir() if p.name.startswith("history"))
+    assert "Carlos".encode() not in data and MARIA.encode() not in data
+
+
+def test_the_key_is_never_in_the_history_or_the_settings(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, settings_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, DEMO_CONTACT_ID, CARLOS)
+    files = [*history.parent.iterdir(), settings_path]
+    data = b"".join(p.read_bytes() for p in files if p.is_file())
+    assert MARIA.encode() in data  # the history is there…
+    assert DEMO_API_KEY.encode() not in data  # …the key is not
+
+
+def test_a_damaged_history_is_reset_with_one_notice_and_lookups_work(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    history.parent.mkdir(parents=True, exist_ok=True)
+    history.write_bytes(b"\x00garbage" * 500)
+    window = make_window(history_path=history)
+    assert window.notice_banner.isVisible() and window.notice_banner.title == "History was reset"
+    assert lookup(qtbot, window, DEMO_CONTACT_ID).__class__.__name__ == "Contact"
+    assert [e.contact_id for e in window.keeper.recent()] == [DEMO_CONTACT_ID]
+
+
+def test_history_that_cannot_be_written_is_off_with_one_notice(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the data folder should be")
+    window = make_window(history_path=blocker / "history.sqlite3")
+    assert window.notice_banner.isVisible() and window.notice_banner.title == "Recent contacts are off"
+    assert lookup(qtbot, window, DEMO_CONTACT_ID).__class__.__name__ == "Contact"
+    window.show_recent()
+    assert _rows(window, "recentContacts") == []
