@@ -153,7 +153,7 @@ def test_clear_history_and_copies_off(qtbot: QtBot, make_window: MakeWindow, tmp
     assert _rows(window, "recentContacts") == []
     window.close()
     data = b"".join(p.read_bytes() for p in history.parent.iterdir() if p.name.startswith("history"))
-    assert "Carlos".encode() not in data and MARIA.encode() not in data
+    assert b"Carlos" not in data and MARIA.encode() not in data
 
 
 def test_the_key_is_never_in_the_history_or_the_settings(
