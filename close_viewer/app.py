@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", help="Close API address (default: $CLOSE_API_BASE_URL or Close's API)")
     parser.add_argument("--fields", default="", help="only these contact fields, comma-separated (_fields)")
     parser.add_argument("--demo", action="store_true", help="use a built-in demo server and sample contacts")
+    parser.add_argument(
+        "--new-window",
+        action="store_true",
+        help="open a window of its own, even if one is running (by default the running one looks up CONTACT)",
+    )
     parser.add_argument("--diagnose", action="store_true", help="print versions, paths and keychain backend")
     parser.add_argument(
         "--check-keychain", action="store_true", help="with --diagnose: store, read and delete a test entry"
@@ -62,13 +67,19 @@ def parse_args(argv: list[str] | None) -> SimpleNamespace:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     found = SimpleNamespace(
-        contact="", base_url=None, fields="", demo=False, diagnose=False, check_keychain=False
+        contact="",
+        base_url=None,
+        fields="",
+        demo=False,
+        diagnose=False,
+        check_keychain=False,
+        new_window=False,
     )
     index = 0
     while index < len(args):
         arg = args[index]
         name, has_value, value = arg.partition("=")
-        if arg in ("--demo", "--diagnose", "--check-keychain"):
+        if arg in ("--demo", "--diagnose", "--check-keychain", "--new-window"):
             setattr(found, arg[2:].replace("-", "_"), True)
         elif name in ("--base-url", "--fields") and (has_value or index + 1 < len(args)):
             if not has_value:
@@ -119,6 +130,18 @@ def _after_start(window: MainWindow) -> None:
         icon.addFile(str(png))  # PNGs, not the SVG: no SVG plugin needed in the bundle
     QGuiApplication.setWindowIcon(icon)
     info("Started %s %s", APP_NAME, __version__)
+
+
+def _listen_for_others(window: MainWindow, path: Path) -> None:
+    """Be the one window: a later `close-viewer CONTACT` hands CONTACT to this one."""
+    from close_viewer.logs import info
+    from close_viewer.ui.instance_server import InstanceServer
+
+    server = InstanceServer(path, window)
+    server.received.connect(window.bring_forward)
+    window.closed.connect(server.close)
+    if not server.listen():
+        info("Another window already listens at %s: this one does not", path)
 
 
 _signal_pipe: list[object] = []  # keeps the wake-up sockets and notifier alive
@@ -201,6 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         text, ok = report(args.base_url, args.check_keychain)
         print(text)
         return 0 if ok else 1
+    from close_viewer.instance import hand_off, socket_path
+
+    instance_path = None if args.new_window else socket_path(demo=args.demo)
+    if instance_path is not None and hand_off(instance_path, args.contact):
+        return 0  # the running window looks it up
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -278,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get(STARTUP_PROBE_ENV) in ("1", "answer"):
         _probe_startup(window)
     after_first_paint(window, lambda: _after_start(window))
+    if instance_path is not None:
+        after_first_paint(window, lambda: _listen_for_others(window, instance_path))
     window.show()
     try:
         if existing is None:

@@ -392,6 +392,17 @@ class MainWindow(QMainWindow):
         self._central_layout.insertWidget(1, self.recent_view)
         self._saved_copy_at: datetime | None = None  # set while a saved copy is shown
 
+    def bring_forward(self, text: str) -> None:
+        """Another `close-viewer [CONTACT]` was started: come to the front, look CONTACT up."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if text.strip():
+            self.contact_edit.setText(text.strip())
+            self.fetch()
+
     def show_recent(self) -> None:
         """Ctrl+E: the recent contacts of this key's organization, most recent first."""
         self.results.hide()
