@@ -210,8 +210,13 @@ def _probe_startup(window: QWidget) -> None:
         print(f"ANSWER {time.monotonic()} {window.windowTitle()}", flush=True)
         QTimer.singleShot(0, window.close)
 
+    def shown(contact: object) -> None:  # every contact, for the hand-off benchmark
+        print(f"SHOWN {time.monotonic()} {getattr(contact, 'id', '')}", flush=True)
+
     if os.environ.get(STARTUP_PROBE_ENV) == "answer":  # start to answer, for `close-viewer CONTACT`
         window.contact_shown.connect(answered)
+    elif os.environ.get(STARTUP_PROBE_ENV) == "watch":  # stays open, says when each contact shows
+        window.contact_shown.connect(shown)
     else:
         at_first_paint(window, report)
 
@@ -303,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(options)
     for title, message in notices:
         window.show_notice(title, message)
-    if os.environ.get(STARTUP_PROBE_ENV) in ("1", "answer"):
+    if os.environ.get(STARTUP_PROBE_ENV) in ("1", "answer", "watch"):
         _probe_startup(window)
     after_first_paint(window, lambda: _after_start(window))
     if instance_path is not None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import tempfile
 from pathlib import Path
 
 from close_viewer import APP_SLUG
@@ -34,7 +33,7 @@ def socket_path(demo: bool = False) -> Path:
     if runtime and os.path.isdir(runtime):
         return Path(runtime) / f"{APP_SLUG}{suffix}.sock"
     user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
-    return Path(tempfile.gettempdir()) / f"{APP_SLUG}-{user}{suffix}.sock"
+    return Path(os.environ.get("TMPDIR") or "/tmp") / f"{APP_SLUG}-{user}{suffix}.sock"
 
 
 def hand_off(path: Path, contact: str, timeout: float = ANSWER_TIMEOUT) -> bool:

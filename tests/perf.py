@@ -165,13 +165,79 @@ SEARCH_EMAIL = "mj.fernandez@acme-iberia.es"  # finds the ordinary contact, and 
 def child_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    (tmp / "run").mkdir(mode=0o700, exist_ok=True)
     env.update(
         HOME=str(tmp),
         XDG_CONFIG_HOME=str(tmp / "config"),
         XDG_DATA_HOME=str(tmp / "data"),
+        XDG_RUNTIME_DIR=str(tmp / "run"),  # its own one-window socket
         PYTHONPATH=str(ROOT),
     )
     return env
+
+
+HISTORY_ENTRIES = 10_000
+
+
+def fill_history(path: Path, entries: int = HISTORY_ENTRIES) -> None:
+    """A history file with `entries` recent contacts of the demo organization, each with a
+    saved copy (the ordinary contact's answer under another id)."""
+    import sqlite3
+
+    from close_viewer.core.history import History
+    from close_viewer.demo.samples import ORGANIZATION, load_samples
+
+    History(path).close()  # the current schema
+    body = dict(load_samples()[ORDINARY])
+    now = time.time()
+    rows, copies = [], []
+    for n in range(entries):
+        contact_id = f"cont_Hist{n:06d}"
+        name = f"Person {n:05d}"
+        search = f"{name.lower()} buyer company {contact_id.lower()}"
+        rows.append((ORGANIZATION["id"], contact_id, name, "Buyer", "Company", now - n * 60, search))
+        copies.append((ORGANIZATION["id"], contact_id, now - n * 60, json.dumps(dict(body, id=contact_id))))
+    db = sqlite3.connect(path)
+    with db:
+        db.executemany(
+            "INSERT OR REPLACE INTO entries (organization_id, contact_id, name, title, company, opened_at,"
+            " search) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.executemany("INSERT OR REPLACE INTO saved VALUES (?, ?, ?, ?)", copies)
+    db.close()
+
+
+def history_path(env: dict[str, str]) -> Path:
+    from close_viewer import APP_SLUG, ORG_NAME
+
+    return Path(env["XDG_DATA_HOME"]) / ORG_NAME / APP_SLUG / "history.sqlite3"
+
+
+def time_history_calls(path: Path, runs: int) -> float:
+    """The slowest single call of each kind the window makes, on the filled history (s)."""
+    from close_viewer.core.history import History
+    from close_viewer.demo.samples import ORGANIZATION, load_samples
+
+    org = ORGANIZATION["id"]
+    body = dict(load_samples()[ORDINARY])
+    history = History(path)
+    slowest = 0.0
+    calls: list[Callable[[], object]] = [
+        lambda: history.recent(org),
+        lambda: history.recent(org, "person 09"),
+        lambda: history.recent(org, "nobody by this name"),  # no match: every entry is read
+        lambda: history.saved_copy(org, "cont_Hist004321"),
+        lambda: history.record(org, ORDINARY, "María", "Head", "Acme", body, 20),
+        lambda: history.set_company(org, ORDINARY, "Acme Iberia S.L."),
+    ]
+    for _ in range(runs * 20):
+        for call in calls:
+            start = time.perf_counter()
+            call()
+            slowest = max(slowest, time.perf_counter() - start)
+    history.close()
+    return slowest
 
 
 def time_first_paint(command: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -254,7 +320,7 @@ class Floor:
 class FetchTimer:
     """Drives a real MainWindow: click Fetch, wait until the rows are painted."""
 
-    def __init__(self, base_url: str, key: str, tmp: Path) -> None:
+    def __init__(self, base_url: str, key: str, tmp: Path, history: Path | None = None) -> None:
         from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
         from PySide6.QtWidgets import QApplication, QTableView
 
@@ -263,7 +329,9 @@ class FetchTimer:
 
         self.app = QApplication.instance() or QApplication([])
         settings = AppSettings(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat))
-        options = StartOptions(base_url=base_url, session_key=key, use_keychain=False)
+        options = StartOptions(
+            base_url=base_url, session_key=key, use_keychain=False, history_path=str(history or "")
+        )
         self.window = MainWindow(options, settings=settings)
         self.window.resize(1100, 760)
         self.window.show()
@@ -318,6 +386,31 @@ class FetchTimer:
         ticks = [start, *self._ticks, self._painted_at]
         gap = max(b - a for a, b in itertools.pairwise(ticks))
         return self._painted_at - start, gap
+
+    def saved_copy(self, contact_id: str) -> float:
+        """Offline: seconds from Enter on a recent contact's id to its saved copy painted."""
+        from PySide6.QtCore import QEvent, QObject
+
+        painted: list[float] = []
+        view = self.window.tabs.current_view()
+
+        class Watch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and not painted:
+                    painted.append(time.perf_counter())
+                return False
+
+        watch = Watch()
+        view.viewport().installEventFilter(watch)
+        self.window.contact_edit.setText(contact_id)
+        start = time.perf_counter()
+        self.window.fetch_button.click()
+        self._wait(lambda: bool(painted))
+        view.viewport().removeEventFilter(watch)
+        if self.window.contact is None or self.window.contact.id != contact_id:
+            raise RuntimeError(f"the saved copy of {contact_id} was not shown")
+        self._wait(lambda: not self.window.fetcher.busy)  # the refresh fails: no network
+        return painted[0] - start
 
     def settle(self) -> None:
         """Wait until the last contact's extras (card, activity) are in: a rep does not look
@@ -434,6 +527,83 @@ class FetchTimer:
         self.window.close()
 
 
+ORGANIZATION_ID = "orga_Qk2vN8sLx4TfRm7WbYc1HdPz"
+HANDED = ("cont_Fz3Carlos8Fernandez2Q", ORDINARY)
+
+
+def dead_url() -> str:
+    """An API address where nothing listens: no network."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/v1"
+
+
+def time_hand_off(
+    base_url: str, env: dict[str, str], runs: int
+) -> tuple[list[float], list[float], list[float]]:
+    """(hand-off times, bare QtNetwork starts, fetch floors), in seconds, paired by run."""
+    import queue
+    import threading
+
+    from close_viewer.demo import DEMO_API_KEY
+    from close_viewer.instance import is_alive
+
+    app_env = dict(env, CLOSE_API_KEY=DEMO_API_KEY, CLOSE_VIEWER_STARTUP_PROBE="watch")
+    running = subprocess.Popen(
+        [sys.executable, "-c", APP_START, "--base-url", base_url],
+        env=app_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert running.stdout is not None
+    out = running.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True).start()
+    path = Path(env["XDG_RUNTIME_DIR"]) / "close-viewer.sock"  # socket_path() in that environment
+    deadline = time.monotonic() + 30
+    while not is_alive(path):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the running window did not listen")
+        time.sleep(0.05)
+    second_env = dict(env, CLOSE_API_KEY=DEMO_API_KEY)
+
+    def hand(contact_id: str) -> float:
+        start = time.monotonic()
+        subprocess.run(
+            [sys.executable, "-c", APP_START, "--base-url", base_url, contact_id],
+            env=second_env,
+            check=True,
+            timeout=30,
+            capture_output=True,
+        )
+        while True:
+            line = lines.get(timeout=30)
+            if line.startswith("SHOWN ") and line.split()[2] == contact_id:
+                return float(line.split()[1]) - start
+
+    def bare() -> float:
+        start = time.monotonic()
+        subprocess.run([sys.executable, "-c", "import PySide6.QtNetwork"], env=env, check=True, timeout=30)
+        return time.monotonic() - start
+
+    floor = Floor(base_url, DEMO_API_KEY)
+    hand(HANDED[0])
+    bare()
+    handed, bares, floors = [], [], []
+    for n in range(2 * runs):
+        handed.append(hand(HANDED[n % 2]))
+        bares.append(bare())
+        floors.append(floor.fetch(ORDINARY))
+    floor.close()
+    running.terminate()
+    running.wait(timeout=20)
+    return handed, bares, floors
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -452,6 +622,10 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "close_viewer")], check=True)
     tmp = Path(tempfile.mkdtemp(prefix="close-viewer-perf-"))
     env = child_env(tmp)
+    # Every start below finds a 10,000-entry history, as a rep's would be after months.
+    history = history_path(env)
+    history.parent.mkdir(parents=True, exist_ok=True)
+    fill_history(history)
     server, base_url = start_server()
     rows: list[dict[str, object]] = []
 
@@ -499,7 +673,7 @@ def main() -> None:
                 frozen_times.append(time_first_paint(frozen_cmd, app_env)[0])
         paired = median([a / b for a, b in zip(app_times, bare_times, strict=True)])
         add(
-            "Cold start to first paint",
+            f"Cold start to first paint ({HISTORY_ENTRIES:,}-entry history)",
             median(app_times) * 1000,
             median(bare_times) * 1000,
             "ms",
@@ -703,6 +877,48 @@ def main() -> None:
             new_connections <= 1,
         )
         timer.close()
+
+        # Recent contacts: the slowest history call, and a saved copy painted offline.
+        slowest = time_history_calls(history, args.runs)
+        add(
+            f"Slowest history call ({HISTORY_ENTRIES:,} entries)",
+            slowest * 1000,
+            5.0,
+            "ms",
+            "<= 5 ms",
+            slowest <= 0.005,
+        )
+        offline = FetchTimer(dead_url(), DEMO_API_KEY, tmp, history)
+        assert offline.window.keeper is not None
+        offline.window.keeper.set_organization(ORGANIZATION_ID)  # this key was seen before
+        offline.saved_copy("cont_Hist000002")
+        copies = []
+        for n in range(args.runs):
+            copies.append(offline.saved_copy(f"cont_Hist{n % 2:06d}"))
+        offline.close()
+        add(
+            "Saved copy painted after Enter, offline",
+            median(copies) * 1000,
+            30.0,
+            "ms",
+            "<= 30 ms",
+            max(copies) <= 0.030,
+        )
+
+        # One window: from a second `close-viewer CONTACT` starting to the running window
+        # showing CONTACT, against a bare `import PySide6.QtNetwork` start plus the fetch floor.
+        handed, bare_network, hand_floor = time_hand_off(base_url, env, args.runs)
+        floor_total = median([b + f for b, f in zip(bare_network, hand_floor, strict=True)])
+        paired = median([h / (b + f) for h, b, f in zip(handed, bare_network, hand_floor, strict=True)])
+        add(
+            "Second start to running window showing contact",
+            median(handed) * 1000,
+            floor_total * 1000,
+            "ms",
+            "<= 1.2x",
+            paired <= 1.2,
+            ratio=paired,
+        )
     finally:
         assert server.stdin is not None
         server.stdin.close()

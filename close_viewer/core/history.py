@@ -24,7 +24,10 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 import time
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +37,7 @@ SCHEMA_VERSION = 2
 RECENT_LIMIT = 50
 KEEP_DAYS = 30
 SAVED_COPY_MAX_ROWS = 2_000  # emails + phones + calls + subscriptions
+CHECKPOINT_EVERY = 50  # contacts recorded between two background checkpoints
 
 # Version 1, the first schema, as it shipped: kept to test the upgrade from it.
 SCHEMA_V1 = """
@@ -53,14 +57,50 @@ CREATE TABLE saved (
     PRIMARY KEY (organization_id, contact_id)
 );
 """
+
+
+def fold(text: str) -> str:
+    """Text as the recent list searches it: lower case, accents off ("María" -> "maria")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _to_v2(db: sqlite3.Connection) -> None:
+    """Version 2: the contact's title, a folded search text, indexes by time."""
+    db.execute("ALTER TABLE entries ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE entries ADD COLUMN search TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX entries_by_time ON entries (organization_id, opened_at DESC)")
+    db.execute("CREATE INDEX saved_by_time ON saved (saved_at)")
+    rows = db.execute("SELECT rowid, contact_id, name, company FROM entries").fetchall()
+    db.executemany(
+        "UPDATE entries SET search = ? WHERE rowid = ?",
+        [(fold(f"{name} {company} {contact_id}"), rowid) for rowid, contact_id, name, company in rows],
+    )
+    db.execute("SAVEPOINT search_index")
+    try:  # a substring index (SQLite 3.34+ with FTS5); without it, searches read every entry
+        for statement in SEARCH_INDEX:
+            db.execute(statement)
+        db.execute("INSERT INTO entries_search (entries_search) VALUES ('rebuild')")
+    except sqlite3.OperationalError:
+        db.execute("ROLLBACK TO search_index")
+    db.execute("RELEASE search_index")
+
+
+SEARCH_INDEX = (
+    "CREATE VIRTUAL TABLE entries_search USING fts5("
+    "search, content='entries', content_rowid='rowid', tokenize='trigram')",
+    "CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN "
+    "INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search); END",
+    "CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN "
+    "INSERT INTO entries_search (entries_search, rowid, search) VALUES ('delete', old.rowid, old.search); END",
+    "CREATE TRIGGER entries_changed AFTER UPDATE OF search ON entries BEGIN "
+    "INSERT INTO entries_search (entries_search, rowid, search) VALUES ('delete', old.rowid, old.search); "
+    "INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search); END",
+)
+
+
 # Each step takes the file from version N to N + 1.
-MIGRATIONS: dict[int, str] = {
-    1: """
-    ALTER TABLE entries ADD COLUMN title TEXT NOT NULL DEFAULT '';
-    CREATE INDEX entries_by_time ON entries (organization_id, opened_at DESC);
-    CREATE INDEX saved_by_time ON saved (saved_at);
-    """,
-}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2}
 
 
 @dataclass(frozen=True)
@@ -92,7 +132,10 @@ class History:
         self.reset_reason = ""  # set once when a damaged file was moved aside
         self.disabled_reason = ""  # set when history cannot be written at all
         self._db: sqlite3.Connection | None = None
+        self._indexed = False  # whether entries_search (the substring index) exists
+        self._writes = 0
         self._open()
+        self.checkpoint_soon()
 
     # --- opening -------------------------------------------------------------------
 
@@ -120,9 +163,14 @@ class History:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            # No checkpoint inside a call the window waits for: they run in a thread (below).
+            db.execute("PRAGMA wal_autocheckpoint=0")
             db.execute("PRAGMA foreign_keys=ON")
             self._migrate(db)
             db.execute("SELECT count(*) FROM entries").fetchone()  # a damaged file says so here
+            self._indexed = bool(
+                db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries_search'").fetchone()
+            )
         except BaseException:
             db.close()
             raise
@@ -140,13 +188,12 @@ class History:
             return
         db.execute("BEGIN IMMEDIATE")
         try:
-            steps = ([SCHEMA_V1] if version == 0 else []) + [
-                MIGRATIONS[v] for v in range(max(1, version), SCHEMA_VERSION)
-            ]
-            for script in steps:
-                for statement in script.split(";"):
+            if version == 0:
+                for statement in SCHEMA_V1.split(";"):
                     if statement.strip():
                         db.execute(statement)
+            for step in range(max(1, version), SCHEMA_VERSION):
+                MIGRATIONS[step](db)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -179,6 +226,23 @@ class History:
             f"cannot be written ({_words(exc)}). Lookups work as usual."
         )
 
+    def checkpoint_soon(self) -> None:
+        """Fold the write-ahead log into the file, in a thread with its own connection
+        (SQLite lets it run beside this one), so that no call of the window's pays for it."""
+        if self._db is None:
+            return
+        path = self.path
+
+        def work() -> None:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                db = sqlite3.connect(path, timeout=5.0)
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    db.close()
+
+        threading.Thread(target=work, name="history-checkpoint", daemon=True).start()
+
     @property
     def enabled(self) -> bool:
         return self._db is not None
@@ -186,6 +250,7 @@ class History:
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # on the way out: the file is whole
                 self._db.close()
             self._db = None
 
@@ -221,14 +286,28 @@ class History:
         (if copies are kept and it has at most SAVED_COPY_MAX_ROWS rows)."""
         if not organization_id or not contact_id:
             return
+        if not company:  # the company comes with the card: keep the one known until then
+            known = self.entry(organization_id, contact_id)
+            company = known.company if known is not None else ""
         now = time.time()
+        self._writes += 1
+        if self._writes % CHECKPOINT_EVERY == 0:
+            self.checkpoint_soon()
         self._run(
-            "INSERT INTO entries (organization_id, contact_id, name, title, company, opened_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (organization_id, contact_id) DO UPDATE SET "
+            "INSERT INTO entries (organization_id, contact_id, name, title, company, opened_at, search) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (organization_id, contact_id) DO UPDATE SET "
             "name = excluded.name, title = excluded.title, "
-            "company = CASE WHEN excluded.company != '' THEN excluded.company ELSE company END, "
-            "opened_at = excluded.opened_at",
-            (organization_id, contact_id, name, title, company, now),
+            "company = excluded.company, "
+            "opened_at = excluded.opened_at, search = excluded.search",
+            (
+                organization_id,
+                contact_id,
+                name,
+                title,
+                company,
+                now,
+                fold(f"{name} {title} {company} {contact_id}"),
+            ),
         )
         if self.keep_copies and body is not None and rows <= SAVED_COPY_MAX_ROWS:
             text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -247,8 +326,9 @@ class History:
         """The company arrives after the contact (with its card)."""
         if company:
             self._run(
-                "UPDATE entries SET company = ? WHERE organization_id = ? AND contact_id = ?",
-                (company, organization_id, contact_id),
+                "UPDATE entries SET company = ?, search = search || ' ' || ? "
+                "WHERE organization_id = ? AND contact_id = ? AND company != ?",
+                (company, fold(company), organization_id, contact_id, company),
             )
 
     def recent(self, organization_id: str, text: str = "", limit: int = RECENT_LIMIT) -> list[Entry]:
@@ -256,19 +336,33 @@ class History:
         name, title, company or id contains it (any case)."""
         if not organization_id:
             return []
-        sql = "SELECT contact_id, name, title, company, opened_at FROM entries WHERE organization_id = ?"
+        columns = "e.contact_id, e.name, e.title, e.company, e.opened_at"
+        sql = f"SELECT {columns} FROM entries e WHERE e.organization_id = ?"
         args: tuple[Any, ...] = (organization_id,)
-        needle = text.strip().lower()
-        if needle:
-            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            sql += (
-                " AND (lower(name) LIKE ? ESCAPE '\\' OR lower(company) LIKE ? ESCAPE '\\'"
-                " OR lower(title) LIKE ? ESCAPE '\\' OR contact_id = ?)"
+        needle = fold(text.strip())
+        if len(needle) >= 3 and self._indexed:  # the trigram index finds any part of a word
+            # The matches first (a few rows from the index), then their entries by rowid.
+            sql = (
+                f"SELECT {columns} FROM (SELECT rowid AS found FROM entries_search "
+                "WHERE entries_search MATCH ?) CROSS JOIN entries e ON e.rowid = found "
+                "WHERE e.organization_id = ?"
             )
-            args += (pattern, pattern, pattern, text.strip())
-        sql += " ORDER BY opened_at DESC LIMIT ?"
+            args = ('"' + needle.replace('"', '""') + '"', organization_id)
+        elif needle:
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql += " AND e.search LIKE ? ESCAPE '\\'"
+            args += (pattern,)
+        sql += " ORDER BY e.opened_at DESC LIMIT ?"
         rows = self._run(sql, (*args, limit))
         return [Entry(r[0], r[1], r[2], r[3], _moment(r[4])) for r in rows]
+
+    def entry(self, organization_id: str, contact_id: str) -> Entry | None:
+        rows = self._run(
+            "SELECT contact_id, name, title, company, opened_at FROM entries "
+            "WHERE organization_id = ? AND contact_id = ?",
+            (organization_id, contact_id),
+        )
+        return Entry(rows[0][0], rows[0][1], rows[0][2], rows[0][3], _moment(rows[0][4])) if rows else None
 
     def saved_copy(self, organization_id: str, contact_id: str) -> SavedCopy | None:
         """The contact as it was last opened by this organization, or None."""
@@ -299,10 +393,12 @@ class History:
         """Every entry and saved copy, of every organization."""
         self._run("DELETE FROM saved")
         self._run("DELETE FROM entries")
-        self._run("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self._indexed:
+            self._run("INSERT INTO entries_search (entries_search) VALUES ('rebuild')")
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
-                self._db.execute("VACUUM")  # the deleted text is gone from the file too
+                self._db.execute("VACUUM")  # the deleted text is gone from the file too…
+        self._run("PRAGMA wal_checkpoint(TRUNCATE)")  # …and from the write-ahead log
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:
