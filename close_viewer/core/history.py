@@ -92,9 +92,11 @@ SEARCH_INDEX = (
     "CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN "
     "INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search); END",
     "CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN "
-    "INSERT INTO entries_search (entries_search, rowid, search) VALUES ('delete', old.rowid, old.search); END",
+    "INSERT INTO entries_search (entries_search, rowid, search) "
+    "VALUES ('delete', old.rowid, old.search); END",
     "CREATE TRIGGER entries_changed AFTER UPDATE OF search ON entries BEGIN "
-    "INSERT INTO entries_search (entries_search, rowid, search) VALUES ('delete', old.rowid, old.search); "
+    "INSERT INTO entries_search (entries_search, rowid, search) "
+    "VALUES ('delete', old.rowid, old.search); "
     "INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search); END",
 )
 
@@ -290,6 +292,7 @@ class History:
             known = self.entry(organization_id, contact_id)
             company = known.company if known is not None else ""
         now = time.time()
+        search = fold(f"{name} {title} {company} {contact_id}")
         self._writes += 1
         if self._writes % CHECKPOINT_EVERY == 0:
             self.checkpoint_soon()
@@ -306,7 +309,7 @@ class History:
                 title,
                 company,
                 now,
-                fold(f"{name} {title} {company} {contact_id}"),
+                search,
             ),
         )
         if self.keep_copies and body is not None and rows <= SAVED_COPY_MAX_ROWS:
