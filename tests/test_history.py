@@ -36,6 +36,9 @@ def test_entries_survive_a_restart_newest_first(tmp_path: Path) -> None:
     assert [e.contact_id for e in again.recent(ORG_A, "lee")] == ["cont_1"]
     assert [e.contact_id for e in again.recent(ORG_A, "acme")] == ["cont_1"]
     assert again.recent(ORG_A, "100%_") == []  # LIKE wildcards are text, not patterns
+    again.record(ORG_A, "cont_3", "María José", company="Acme Iberia")
+    for typed in ("maria", "MARÍA", "jose", "ia jo", "iberia", "ma"):  # any case, accents or not
+        assert [e.contact_id for e in again.recent(ORG_A, typed)][:1] == ["cont_3"], typed
 
 
 def test_organizations_never_see_each_other(tmp_path: Path) -> None:
@@ -95,6 +98,7 @@ def test_upgrade_from_the_first_schema(tmp_path: Path) -> None:
     assert [(e.contact_id, e.name, e.title) for e in h.recent(ORG_A)] == [("cont_old", "Old Entry", "")]
     assert h.saved_copy(ORG_A, "cont_old") is not None
     assert h._run("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert [e.contact_id for e in h.recent(ORG_A, "old ent")] == ["cont_old"]  # indexed for search
     h.record(ORG_A, "cont_new", "New", "Buyer")
     assert h.recent(ORG_A)[0].title == "Buyer"
 

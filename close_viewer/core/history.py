@@ -136,6 +136,7 @@ class History:
         self._db: sqlite3.Connection | None = None
         self._indexed = False  # whether entries_search (the substring index) exists
         self._writes = 0
+        self._checkpointer: threading.Thread | None = None
         self._open()
         self.checkpoint_soon()
 
@@ -243,7 +244,8 @@ class History:
                 finally:
                     db.close()
 
-        threading.Thread(target=work, name="history-checkpoint", daemon=True).start()
+        self._checkpointer = threading.Thread(target=work, name="history-checkpoint", daemon=True)
+        self._checkpointer.start()
 
     @property
     def enabled(self) -> bool:
@@ -393,15 +395,19 @@ class History:
         self._run("DELETE FROM saved")
 
     def clear(self) -> None:
-        """Every entry and saved copy, of every organization."""
-        self._run("DELETE FROM saved")
-        self._run("DELETE FROM entries")
-        if self._indexed:
-            self._run("INSERT INTO entries_search (entries_search) VALUES ('rebuild')")
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("VACUUM")  # the deleted text is gone from the file too…
-        self._run("PRAGMA wal_checkpoint(TRUNCATE)")  # …and from the write-ahead log
+        """Every entry and saved copy, of every organization: the files go, a new one is made."""
+        if self._db is None:
+            return
+        self.close()
+        if self._checkpointer is not None:
+            self._checkpointer.join(timeout=5)
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError as exc:
+            self._disable(exc)
+            return
+        self._open()
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:
