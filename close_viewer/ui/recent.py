@@ -31,7 +31,7 @@ class RecentModel(RowTableModel):
     NOUN = "recent contacts"
     ROW_ID = staticmethod(lambda e: e.contact_id)
     COLUMNS = (
-        Column("Name", lambda e: e.name or "(no name)", lambda e: e.name.lower(), width=34),
+        Column("Name", lambda e: e.name or "(no name)", lambda e: e.name.lower(), width=44),
         Column("Title", lambda e: e.title, lambda e: e.title.lower() or None, width=24),
         Column("Company", lambda e: e.company, lambda e: e.company.lower() or None, width=26),
         Column("Opened", lambda e: relative(e.opened_at), lambda e: e.opened_at, width=16),
