@@ -189,3 +189,18 @@ def test_history_that_cannot_be_written_is_off_with_one_notice(
     assert lookup(qtbot, window, DEMO_CONTACT_ID).__class__.__name__ == "Contact"
     window.show_recent()
     assert _rows(window, "recentContacts") == []
+
+
+def test_old_saved_copies_are_deleted_at_start(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    old = History(history)
+    old.record(ORGANIZATION["id"], DEMO_CONTACT_ID, MARIA, body={"id": DEMO_CONTACT_ID})
+    old.record(ORGANIZATION["id"], CARLOS, "Carlos", body={"id": CARLOS})
+    old._run("UPDATE saved SET saved_at = saved_at - 31 * 86400 WHERE contact_id = ?", (CARLOS,))
+    old.close()
+    window = make_window(history_path=history)  # 30 days by default
+    assert window.keeper is not None
+    window.keeper.set_organization(ORGANIZATION["id"])
+    assert window.keeper.saved_copy(CARLOS) is None
+    assert window.keeper.saved_copy(DEMO_CONTACT_ID) is not None
+    assert [e.contact_id for e in window.keeper.recent()] == [CARLOS, DEMO_CONTACT_ID]  # entries stay
