@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEventLoop
@@ -387,12 +388,11 @@ class FetchTimer:
         gap = max(b - a for a, b in itertools.pairwise(ticks))
         return self._painted_at - start, gap
 
-    def saved_copy(self, contact_id: str) -> float:
-        """Offline: seconds from Enter on a recent contact's id to its saved copy painted."""
+    def _paint_after(self, widget: Any, action: Callable[[], None]) -> float:
+        """Seconds from `action` to `widget`'s next paint."""
         from PySide6.QtCore import QEvent, QObject
 
         painted: list[float] = []
-        view = self.window.tabs.current_view()
 
         class Watch(QObject):
             def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -401,16 +401,23 @@ class FetchTimer:
                 return False
 
         watch = Watch()
-        view.viewport().installEventFilter(watch)
-        self.window.contact_edit.setText(contact_id)
+        widget.installEventFilter(watch)
         start = time.perf_counter()
-        self.window.fetch_button.click()
+        action()
         self._wait(lambda: bool(painted))
-        view.viewport().removeEventFilter(watch)
+        widget.removeEventFilter(watch)
+        return painted[0] - start
+
+    def saved_copy(self, contact_id: str) -> float:
+        """Offline: seconds from Enter on a recent contact's id to its saved copy painted."""
+        self.window.contact_edit.setText(contact_id)
+        seconds = self._paint_after(
+            self.window.tabs.current_view().viewport(), self.window.fetch_button.click
+        )
         if self.window.contact is None or self.window.contact.id != contact_id:
             raise RuntimeError(f"the saved copy of {contact_id} was not shown")
         self._wait(lambda: not self.window.fetcher.busy)  # the refresh fails: no network
-        return painted[0] - start
+        return seconds
 
     def settle(self) -> None:
         """Wait until the last contact's extras (card, activity) are in: a rep does not look
@@ -503,25 +510,13 @@ class FetchTimer:
 
     def filter_activity(self, kind: str, text: str) -> float:
         """Seconds from choosing a filter to the filtered list painted."""
-        from PySide6.QtCore import QEvent, QObject
-
         panel = self.window.tabs.activity
-        painted: list[float] = []
 
-        class Watch(QObject):
-            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-                if event.type() == QEvent.Type.Paint and not painted:
-                    painted.append(time.perf_counter())
-                return False
+        def choose() -> None:
+            panel.types.setCurrentText(kind)
+            panel.text_filter.setText(text)
 
-        watch = Watch()
-        panel.view.viewport().installEventFilter(watch)
-        start = time.perf_counter()
-        panel.types.setCurrentText(kind)
-        panel.text_filter.setText(text)
-        self._wait(lambda: bool(painted))
-        panel.view.viewport().removeEventFilter(watch)
-        return painted[0] - start
+        return self._paint_after(panel.view.viewport(), choose)
 
     def close(self) -> None:
         self.window.close()
@@ -652,6 +647,19 @@ def main() -> None:
             }
         )
 
+    def add_over_floor(name: str, values: list[float], floors: list[float], extra_ms: int) -> None:
+        """A "floor + N ms" figure: each value paired with the floor measured right after it."""
+        extra = median([a - f for a, f in zip(values, floors, strict=True)])
+        add(
+            name,
+            median(values) * 1000,
+            median(floors) * 1000,
+            "ms",
+            f"<= floor + {extra_ms} ms",
+            extra <= extra_ms / 1000,
+            ratio=median([a / f for a, f in zip(values, floors, strict=True)]),
+        )
+
     try:
         # 1. Cold start (alternating, so both see the same machine state).
         app_cmd = [sys.executable, "-c", APP_START, "--base-url", base_url]
@@ -740,16 +748,7 @@ def main() -> None:
             found.append(timer.fetch(ORDINARY, typed=SEARCH_EMAIL)[0])
             found_floor.append(floor.fetch("search"))
         floor.close()
-        found_extra = median([a - f for a, f in zip(found, found_floor, strict=True)])
-        add(
-            "Enter on an email to rows painted",
-            median(found) * 1000,
-            median(found_floor) * 1000,
-            "ms",
-            "<= floor + 30 ms",
-            found_extra <= 0.030,
-            ratio=median([a / f for a, f in zip(found, found_floor, strict=True)]),
-        )
+        add_over_floor("Enter on an email to rows painted", found, found_floor, 30)
         # Type-ahead: typing "Fern" key by key; suggestions painted after the last keystroke.
         timer.settle()  # the last contact's own requests (card, activity) are not the typing's
         searches_before = server_stats(base_url)["requests"]
@@ -783,16 +782,7 @@ def main() -> None:
             "<= 50 ms",
             max(typing_gaps) <= 0.050,
         )
-        extra = median([a - f for a, f in zip(ordinary, ordinary_floor, strict=True)])
-        add(
-            "Fetch to screen, ordinary contact",
-            median(ordinary) * 1000,
-            median(ordinary_floor) * 1000,
-            "ms",
-            "<= floor + 16 ms",
-            extra <= 0.016,
-            ratio=median([a / f for a, f in zip(ordinary, ordinary_floor, strict=True)]),
-        )
+        add_over_floor("Fetch to screen, ordinary contact", ordinary, ordinary_floor, 16)
         paired = median([a / f for a, f in zip(large, large_floor, strict=True)])
         add(
             "Fetch to screen, large contact",
@@ -822,16 +812,7 @@ def main() -> None:
             firsts.append(timer.activity(ORDINARY))
             firsts_floor.append(floor.fetch("activity"))
         floor.close()
-        first_extra = median([a - f for a, f in zip(firsts, firsts_floor, strict=True)])
-        add(
-            "Activity: first page painted after contact",
-            median(firsts) * 1000,
-            median(firsts_floor) * 1000,
-            "ms",
-            "<= floor + 30 ms",
-            first_extra <= 0.030,
-            ratio=median([a / f for a, f in zip(firsts, firsts_floor, strict=True)]),
-        )
+        add_over_floor("Activity: first page painted after contact", firsts, firsts_floor, 30)
         timer.activity(LARGE)
         paging_gap = timer.page_through(1_000)
         loaded = timer.window.tabs.activity.loaded
