@@ -206,6 +206,7 @@ def fill_history(path: Path, entries: int = HISTORY_ENTRIES) -> None:
             rows,
         )
         db.executemany("INSERT OR REPLACE INTO saved VALUES (?, ?, ?, ?)", copies)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as months of use would have left it
     db.close()
 
 
