@@ -204,3 +204,27 @@ def test_old_saved_copies_are_deleted_at_start(qtbot: QtBot, make_window: MakeWi
     assert window.keeper.saved_copy(CARLOS) is None
     assert window.keeper.saved_copy(DEMO_CONTACT_ID) is not None
     assert [e.contact_id for e in window.keeper.recent()] == [CARLOS, DEMO_CONTACT_ID]  # entries stay
+
+
+def test_a_server_error_keeps_the_saved_copy_and_says_why(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    from close_viewer.demo.samples import load_samples
+
+    history = tmp_path / "data" / "history.sqlite3"
+    seeded = History(history)  # opened earlier, when Close still answered for it
+    body = dict(load_samples()[DEMO_CONTACT_ID], id="cont_fault500")
+    seeded.record(ORGANIZATION["id"], "cont_fault500", MARIA, body=body)
+    seeded.close()
+    window = make_window(history_path=history)
+    qtbot.waitUntil(lambda: window.keeper is not None and window.keeper.organization_id == ORGANIZATION["id"])
+    window.contact_edit.setText("cont_fault500")
+    window.fetch()
+    assert window.header.stale_label.text().endswith("· refreshing…")
+    qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=10_000)
+    assert (
+        "HTTP 500" in window.error_banner.message
+        and "Showing the saved copy of" in window.error_banner.message
+    )
+    assert window.header.stale_label.text().endswith("· not refreshed")
+    assert window.header.id_label.text() == "cont_fault500"
