@@ -132,7 +132,7 @@ def _after_start(window: MainWindow) -> None:
     info("Started %s %s", APP_NAME, __version__)
 
 
-def _listen_for_others(window: MainWindow, path: Path) -> None:
+def _listen_for_others(window: MainWindow, path: str) -> None:
     """Be the one window: a later `close-viewer CONTACT` hands CONTACT to this one."""
     from close_viewer.logs import info
     from close_viewer.ui.instance_server import InstanceServer

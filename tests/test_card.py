@@ -297,3 +297,40 @@ def test_at_the_smallest_size_five_rows_show(qtbot: QtBot, make_window: MakeWind
     row = calls.verticalHeader().defaultSectionSize()
     QApplication.processEvents()
     assert calls.viewport().height() >= 5 * row
+
+
+CUT_CHECKED = {"Finished", "Started", "Created", "When", "Email address", "Contact email"}
+
+
+@pytest.mark.parametrize("size", [None, (1366, 768)])
+@pytest.mark.parametrize("contact_id", [DEMO_CONTACT_ID, "cont_9Yc2Wq7LmXk4RtPz1NbV3H"])
+def test_dates_statuses_and_addresses_are_never_cut(
+    qtbot: QtBot, make_window: MakeWindow, size: tuple[int, int] | None, contact_id: str
+) -> None:
+    """At the first window size and at 1366x768, in every tab: each date, status pill and
+    email address fits its column (the pill with its padding)."""
+    window = make_window()
+    if size is not None:
+        window.resize(*size)
+    lookup(qtbot, window, contact_id)
+    qtbot.waitUntil(
+        lambda: window.tabs.activity is not None and window.tabs.activity.loaded > 0, timeout=5000
+    )
+    checked = 0
+    for view in window.tabs.findChildren(QTableView):
+        model = view.model()
+        metrics = view.fontMetrics()
+        for column, spec in enumerate(model.COLUMNS):
+            if view.isColumnHidden(column) or not (spec.badge or spec.title in CUT_CHECKED):
+                continue
+            padding = 28 if spec.badge else 8  # a pill's own margins, or a cell's
+            for row in range(model.rowCount()):
+                text = model.index(row, column).data()
+                if text:
+                    assert metrics.horizontalAdvance(text) + padding <= view.columnWidth(column), (
+                        view.objectName(),
+                        spec.title,
+                        text,
+                    )
+                    checked += 1
+    assert checked > 40  # the check did look at the tables

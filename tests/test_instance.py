@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from close_viewer.demo import DEMO_CONTACT_ID
-from close_viewer.instance import hand_off, is_alive, read_message, socket_path
+from close_viewer.instance import hand_off, is_alive, message, read_message, socket_path
 from tests.test_app_process import ROOT, app_env
 
 CARLOS = "cont_Fz3Carlos8Fernandez2Q"
@@ -123,14 +123,15 @@ def test_new_window_opts_out_and_demo_is_its_own_instance(
 
 def test_the_socket_is_per_user_and_per_mode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
-    assert socket_path() == tmp_path / "close-viewer.sock"
-    assert socket_path(demo=True) == tmp_path / "close-viewer-demo.sock"
+    assert socket_path() == str(tmp_path / "close-viewer.sock")
+    assert socket_path(demo=True) == str(tmp_path / "close-viewer-demo.sock")
     monkeypatch.delenv("XDG_RUNTIME_DIR")
-    assert str(os.getuid()) in socket_path().name
+    assert Path(socket_path()).name == f"close-viewer-{os.getuid()}.sock"
 
 
 def test_hand_off_messages_are_read_tolerantly(tmp_path: Path) -> None:
-    assert read_message(b'{"contact": " cont_abc "}\n') == "cont_abc"
-    for junk in (b"", b"\xff\xfe", b"[1]", b'{"contact": 5}', b"not json"):
+    assert read_message(message("  María  José\n")) == "María José"  # one line, as typed
+    assert read_message(message("x" * 5000)) == "x" * 2000
+    for junk in (b"", b"\xff\xfe", b"   \n"):
         assert read_message(junk) == ""
     assert not hand_off(tmp_path / "nobody.sock", "cont_abc")  # no window: start one

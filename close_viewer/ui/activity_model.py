@@ -43,7 +43,7 @@ class ActivityModel(RowTableModel):
     DEFAULT_SORT = (0, Qt.SortOrder.DescendingOrder)  # newest first
     COLUMNS = (
         Column("When", when_text, lambda a: a.when, width=29),
-        Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=18),
+        Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=21),
         Column(
             "Direction", lambda a: _DIRECTIONS.get(a.direction, ""), lambda a: a.direction or None, width=8
         ),

@@ -5,7 +5,7 @@ Signals: received(contact text, "" to just come to the front).
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -18,7 +18,7 @@ SILENT_CLIENT_MS = 2000  # a connection that says nothing is dropped after this
 class InstanceServer(QObject):
     received = Signal(str)
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self._server = QLocalServer(self)
@@ -28,7 +28,7 @@ class InstanceServer(QObject):
     def listen(self) -> bool:
         """Listen at `path`; a file left there by a crashed window is replaced. False if
         another window listens there already (it started at the same moment)."""
-        name = str(self.path)
+        name = os.fspath(self.path)
         if self._server.listen(name):
             return True
         if is_alive(self.path):

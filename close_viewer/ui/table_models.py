@@ -282,7 +282,7 @@ class SubscriptionsModel(RowTableModel):
             width=26,
         ),
         Column("Started", lambda s: local_datetime(s.start_date), lambda s: s.start_date, width=21),
-        Column("Contact email", lambda s: s.contact_email or "", lambda s: _lower(s.contact_email), width=26),
+        Column("Contact email", lambda s: s.contact_email or "", lambda s: _lower(s.contact_email), width=34),
         Column("Created", lambda s: local_datetime(s.date_created), lambda s: s.date_created, width=21),
     )
 
