@@ -31,6 +31,7 @@ from PySide6.QtCore import QEventLoop
 ROOT = Path(__file__).resolve().parent.parent
 ORDINARY = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
 ORDINARY_LEAD = "lead_Vx3Qm9KpT2sLw7RbNz4HcYd"
+FORMER_USER = "user_Hs3kT7vPz1QmWx5NcRb9LdFg"  # the ordinary contact's updated_by: no longer a user
 LARGE = "cont_LargeDemo10kCalls"
 
 # Prints the monotonic time of the window's first paint and the process's peak RSS, then closes.
@@ -144,9 +145,10 @@ import requests
 urls, key = {"o": sys.argv[1], "l": sys.argv[2]}, sys.argv[3]
 search_url, search_body = sys.argv[4], json.loads(sys.argv[5])
 urls["a"] = sys.argv[6]  # the ordinary contact's first page of activity
+card_urls = json.loads(sys.argv[7])  # what the ordinary contact's card asks, in order
 session = requests.Session()
 session.auth = (key, "")
-for url in urls.values():
+for url in [*urls.values(), *card_urls]:
     session.get(url)  # warm: imports and first-use costs are not part of the floor
 session.post(search_url, json=search_body)
 print("ready", flush=True)
@@ -156,6 +158,9 @@ for line in sys.stdin:
         found = json.loads(session.post(search_url, json=search_body).content)
         contact_url = urls["o"].rsplit("/contact/", 1)[0] + "/contact/" + found["data"][0]["id"] + "/"
         json.loads(session.get(contact_url).content)
+    elif line.strip() == "c":  # the card: lead, users, the one former user, custom field names
+        for url in card_urls:
+            json.loads(session.get(url).content)
     else:
         json.loads(session.get(urls[line.strip()]).content)
     print(time.perf_counter() - start, flush=True)
@@ -298,8 +303,24 @@ class Floor:
         urls = [f"{base_url}/contact/{contact_id}/" for contact_id in (ORDINARY, LARGE)]
         body = json.dumps(search_body(EmailRef(SEARCH_EMAIL)))
         activity = f"{base_url}/activity/?{urlencode(activity_params(ORDINARY_LEAD, ORDINARY))}"
+        card = [
+            f"{base_url}/lead/{ORDINARY_LEAD}/?_fields=id,display_name,status_label,html_url",
+            f"{base_url}/user/?_skip=0&_limit=100",
+            f"{base_url}/user/{FORMER_USER}/",
+            f"{base_url}/custom_field_schema/contact/",
+        ]
         self.process = subprocess.Popen(
-            [sys.executable, "-c", FLOOR, *urls, key, f"{base_url}/data/search/", body, activity],
+            [
+                sys.executable,
+                "-c",
+                FLOOR,
+                *urls,
+                key,
+                f"{base_url}/data/search/",
+                body,
+                activity,
+                json.dumps(card),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -310,7 +331,8 @@ class Floor:
             raise RuntimeError("the floor script did not start")
 
     def fetch(self, contact_id: str) -> float:
-        self.stdin.write({ORDINARY: "o\n", LARGE: "l\n", "activity": "a\n"}.get(contact_id, "s\n"))
+        words = {ORDINARY: "o\n", LARGE: "l\n", "activity": "a\n", "card": "c\n"}
+        self.stdin.write(words.get(contact_id, "s\n"))
         self.stdin.flush()
         return float(self.stdout.readline())
 
@@ -419,6 +441,32 @@ class FetchTimer:
             raise RuntimeError(f"the saved copy of {contact_id} was not shown")
         self._wait(lambda: not self.window.fetcher.busy)  # the refresh fails: no network
         return seconds
+
+    def card(self, contact_id: str) -> float:
+        """With nothing cached (as for a new key): seconds from the contact shown to its
+        card (company, people's names, custom fields) shown."""
+        self.settle()
+        self.window.lookups._caches.clear()
+        shown: list[float] = []
+        carded: list[float] = []
+
+        def on_shown(_contact: object) -> None:
+            shown.append(time.perf_counter())
+
+        def on_card(card: Any) -> None:  # connected after the window's own slot: runs after it
+            if card.contact_id == contact_id and not carded:
+                carded.append(time.perf_counter())
+
+        self.window.contact_shown.connect(on_shown)
+        self.window.lookups.card_ready.connect(on_card)
+        self.window.contact_edit.setText(contact_id)
+        self.window.fetch_button.click()
+        self._wait(lambda: bool(carded))
+        self.window.contact_shown.disconnect(on_shown)
+        self.window.lookups.card_ready.disconnect(on_card)
+        if self.window.header.card is None or self.window.header.card.lead is None:
+            raise RuntimeError("the card did not come complete")
+        return carded[0] - shown[0]
 
     def settle(self) -> None:
         """Wait until the last contact's extras (card, activity) are in: a rep does not look
@@ -839,6 +887,18 @@ def main() -> None:
             paging_gap <= 0.050,
         )
         timer.window.tabs.setCurrentIndex(2)
+
+        # The card: from the contact shown to company, names and custom fields shown, with
+        # nothing cached, against the same four requests made with plain requests.
+        floor = Floor(base_url, DEMO_API_KEY)
+        timer.card(ORDINARY)  # warm
+        cards, cards_floor = [], []
+        for _ in range(args.runs):
+            timer.fetch(LARGE)
+            cards.append(timer.card(ORDINARY))
+            cards_floor.append(floor.fetch("card"))
+        floor.close()
+        add_over_floor("Card complete after contact (nothing cached)", cards, cards_floor, 30)
 
         # 5. Memory after the large contact.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
