@@ -334,3 +334,15 @@ def test_dates_statuses_and_addresses_are_never_cut(
                     )
                     checked += 1
     assert checked > 40  # the check did look at the tables
+
+
+def test_a_name_or_title_without_spaces_never_widens_the_window(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    window.resize(1024, 640)
+    before = window.minimumSizeHint().width()
+    lookup(qtbot, window, "cont_HostileMarkup")  # a 300-character title with no space in it
+    QApplication.processEvents()  # (layouts settle on the next event loop turn)
+    assert window.minimumSizeHint().width() <= max(before, 1024)
+    assert window.width() <= 1024

@@ -53,6 +53,9 @@ class ContactHeader(QWidget):
         self.name_label.setStyleSheet(NAME_STYLE)
         self.name_label.setWordWrap(True)
         self.name_label.setAccessibleName("Contact name")
+        # A name, title or value with no spaces (a hostile or broken one) is clipped, not
+        # allowed to make the window wider than the screen.
+        self.name_label.setMinimumWidth(1)
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleBadge")
         self.stale_label.setAccessibleName("Out of date")
@@ -62,6 +65,7 @@ class ContactHeader(QWidget):
         self.title_label.setStyleSheet(TITLE_STYLE)
         self.title_label.setWordWrap(True)
         self.title_label.setAccessibleName("Job title")
+        self.title_label.setMinimumWidth(1)
 
         self.id_label = self._value("Contact id")
         copy = QToolButton()
@@ -126,6 +130,7 @@ class ContactHeader(QWidget):
     def _value(self, name: str) -> QLabel:
         label = QLabel()
         label.setAccessibleName(name)
+        label.setMinimumWidth(1)  # a long value is clipped, never widens the window
         return label
 
     def make_interactive(self) -> None:
