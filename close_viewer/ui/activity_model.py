@@ -44,9 +44,7 @@ class ActivityModel(RowTableModel):
     COLUMNS = (
         Column("When", when_text, lambda a: a.when, width=29),
         Column("Type", lambda a: a.kind, lambda a: a.kind.lower(), badge="activity", width=21),
-        Column(
-            "Direction", lambda a: _DIRECTIONS.get(a.direction, ""), lambda a: a.direction or None, width=8
-        ),
+        Column("In/out", lambda a: _DIRECTIONS.get(a.direction, ""), lambda a: a.direction or None, width=7),
         Column("Who", lambda a: a.user_name, lambda a: a.user_name.lower() or None, width=16),
         Column("Summary", lambda a: a.summary, lambda a: a.summary.lower() or None, width=60),
         Column("Activity id", lambda a: a.id, width=24, internal=True),
