@@ -1,14 +1,13 @@
 """One window per user: a second `close-viewer [CONTACT]` hands its argument to the
 running window and exits.
 
-The running window listens with a QLocalServer on a Unix socket only its user can
-reach: `$XDG_RUNTIME_DIR/close-viewer.sock` (a per-user folder), or
-`/tmp/close-viewer-<uid>.sock`; demo mode has its own (`…-demo.sock`). A second start
-connects to that socket with the standard library's `socket` (the same stream a
-QLocalSocket opens), sends CONTACT as one line of UTF-8 and waits for the window's
-`ok`. No socket file, nobody listening, or no answer, and it starts its own window. A
-socket file left behind by a crashed instance answers nothing: the next window to start
-removes it and listens in its place.
+The running window listens on a Unix socket only its user can reach (see
+`ui/instance_server.py`): `$XDG_RUNTIME_DIR/close-viewer.sock` (a per-user folder), or
+`/tmp/close-viewer-<uid>.sock` (0600); demo mode has its own (`…-demo.sock`). A second
+start connects to it with the standard library's `socket`, sends CONTACT as one line of
+UTF-8 and waits for the window's `ok`. No socket file, nobody listening, or no answer,
+and it starts its own window. A socket file left behind by a crashed instance answers
+nothing: the next window to start removes it and listens in its place.
 
 This runs before Qt loads, on every start: with no socket file it imports nothing.
 Only what the rep typed crosses the socket, never the API key.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -135,3 +136,8 @@ def test_hand_off_messages_are_read_tolerantly(tmp_path: Path) -> None:
     for junk in (b"", b"\xff\xfe", b"   \n"):
         assert read_message(junk) == ""
     assert not hand_off(tmp_path / "nobody.sock", "cont_abc")  # no window: start one
+
+
+def test_the_socket_is_the_users_alone(running: subprocess.Popen[str], env: dict[str, str]) -> None:
+    path = Path(env["XDG_RUNTIME_DIR"]) / "close-viewer-demo.sock"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
