@@ -228,3 +228,25 @@ def test_a_server_error_keeps_the_saved_copy_and_says_why(
     )
     assert window.header.stale_label.text().endswith("· not refreshed")
     assert window.header.id_label.text() == "cont_fault500"
+
+
+def test_a_slow_refresh_keeps_the_saved_copy_mark(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    from close_viewer.demo.samples import load_samples
+
+    history = tmp_path / "data" / "history.sqlite3"
+    seeded = History(history)
+    seeded.record(
+        ORGANIZATION["id"], "cont_slow", MARIA, body=dict(load_samples()[DEMO_CONTACT_ID], id="cont_slow")
+    )
+    seeded.close()
+    window = make_window(history_path=history)
+    qtbot.waitUntil(lambda: window.keeper is not None and window.keeper.organization_id == ORGANIZATION["id"])
+    window.contact_edit.setText("cont_slow")  # Close takes 5 s to answer this one
+    window.fetch()
+    qtbot.waitUntil(lambda: not window._previous_timer.isActive(), timeout=2000)  # past the 300 ms mark
+    assert window.fetcher.busy
+    assert window.header.stale_label.text().endswith("· refreshing…")  # not "Previous contact"
+    window.escape()  # cancelled: no refresh is coming any more
+    assert window.header.stale_label.text().endswith("· not refreshed")

@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         self._previous_timer = QTimer(self)
         self._previous_timer.setSingleShot(True)
         self._previous_timer.setInterval(PREVIOUS_AFTER_MS)
-        self._previous_timer.timeout.connect(lambda: self.header.mark_previous(self.fetcher.busy))
+        self._previous_timer.timeout.connect(self._mark_previous)
         self.lookups.busy_changed.connect(self._set_busy)
         self.lookups.card_ready.connect(self._show_card)
         self.lookups.signed_in.connect(self._signed_in)
@@ -612,6 +612,8 @@ class MainWindow(QMainWindow):
         if self.contact is not None:
             self.contact_edit.setText(self.contact.id)
             self.contact_edit.selectAll()
+        if self.contact is not None and self._saved_copy_at is not None:
+            self.header.mark_saved(self._saved_copy_at, refreshing=False)  # no refresh is coming
 
     def escape(self) -> None:
         if not self.is_ready:
@@ -765,6 +767,12 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     # --- results --------------------------------------------------------------------
+
+    def _mark_previous(self) -> None:
+        """A slow lookup: say the contact on screen is the previous one (a saved copy of the
+        one asked for keeps its own mark)."""
+        if self._saved_copy_at is None:
+            self.header.mark_previous(self.fetcher.busy)
 
     def _set_busy(self, busy: bool) -> None:
         if busy:
