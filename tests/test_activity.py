@@ -10,7 +10,7 @@ import pytest
 import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QPlainTextEdit, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -365,21 +365,38 @@ def test_a_failure_shows_in_the_tab_and_try_again_loads(
     assert panel.error.isHidden()
 
 
+class _Outcomes(QObject):
+    """Counts a worker's reports, received in the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    @Slot(int, object)
+    def note(self, _job: int, _outcome: object) -> None:
+        self.count += 1
+
+
 def test_a_new_lookup_cancels_the_timeline_and_its_page_is_never_shown(
     qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer
 ) -> None:
     demo_server.fail_activity(DEMO_CONTACT_ID, Fault(delay=2.0))  # slow, then the real answer
     window = make_window()
     lookup(qtbot, window, DEMO_CONTACT_ID)
-    qtbot.waitUntil(lambda: window.timeline.busy, timeout=5000)  # asked once the contact is painted
-    stopped = qtbot.waitSignal(window.lookups.activity_stopped, timeout=5000)
-    # María's slow page ends in the worker (its socket closed by the cancel), never in the tab.
-    ended = qtbot.waitSignal(window.timeline._worker.failed, timeout=5000)
-    with stopped, ended:
+    # Asked once the contact is painted; wait until the request is at the server.
+    qtbot.waitUntil(
+        lambda: any(s.path.endswith("/activity/") and DEMO_CONTACT_ID in s.query for s in demo_server.seen),
+        timeout=5000,
+    )
+    ended = _Outcomes()  # in this (GUI) thread: the worker's signals reach it queued
+    window.timeline._worker.failed.connect(ended.note)
+    with qtbot.waitSignal(window.lookups.activity_stopped, timeout=5000):
         window.contact_edit.setText(CARLOS)
         window.fetch()
     qtbot.waitUntil(lambda: window.contact is not None and window.contact.id == CARLOS, timeout=5000)
     qtbot.waitUntil(lambda: window.tabs.activity.loaded > 0, timeout=5000)
+    # María's slow page ended in the worker (its socket closed by the cancel), not in the tab.
+    qtbot.waitUntil(lambda: ended.count >= 1, timeout=5000)
     contacts = {window.tabs.activity.model.row_object(r).raw.get("contact_id") for r in range(5)}
     assert contacts == {CARLOS}
 
