@@ -250,3 +250,31 @@ def test_a_slow_refresh_keeps_the_saved_copy_mark(
     assert window.header.stale_label.text().endswith("· refreshing…")  # not "Previous contact"
     window.escape()  # cancelled: no refresh is coming any more
     assert window.header.stale_label.text().endswith("· not refreshed")
+
+
+def test_demo_mode_writes_nothing_about_its_key(
+    qtbot: QtBot, demo_server: DemoServer, tmp_path: Path, settings_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from close_viewer.ui.main_window import StartOptions
+    from close_viewer.ui.settings import AppSettings
+
+    options = StartOptions(
+        base_url=demo_server.base_url,
+        session_key=DEMO_API_KEY,
+        session_key_source="demo mode",
+        use_keychain=False,
+        history_path=str(tmp_path / "data" / "history-demo.sqlite3"),
+    )
+    window = MainWindow(
+        options, settings=AppSettings(QSettings(str(settings_path), QSettings.Format.IniFormat))
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_ready)
+    lookup(qtbot, window, DEMO_CONTACT_ID)
+    assert window.keeper is not None and [e.contact_id for e in window.keeper.recent()] == [DEMO_CONTACT_ID]
+    window.close()
+    text = settings_path.read_text() if settings_path.exists() else ""
+    assert "organization_of" not in text and "salt" not in text and DEMO_API_KEY not in text

@@ -380,7 +380,12 @@ class MainWindow(QMainWindow):
 
         self.keeper: HistoryKeeper | None = None
         if self.options.history_path:
-            self.keeper = HistoryKeeper(Path(self.options.history_path), self.settings, self)
+            self.keeper = HistoryKeeper(
+                Path(self.options.history_path),
+                self.settings,
+                self,
+                remember_keys=self.options.session_key_source != "demo mode",
+            )
             self.keeper.notice.connect(self.notice_banner.show_message)
             self.keeper.changed.connect(self._recent_changed)
             self.keeper.tell_problems()

@@ -50,9 +50,12 @@ class HistoryKeeper(QObject):
     notice = Signal(str, str)
     changed = Signal()
 
-    def __init__(self, path: Path, settings: AppSettings, parent: QObject | None = None) -> None:
+    def __init__(
+        self, path: Path, settings: AppSettings, parent: QObject | None = None, remember_keys: bool = True
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.remember_keys = remember_keys  # off in demo mode: it writes nothing about its key
         self.history = History(path, keep_copies=settings.keep_saved_copies, keep_days=settings.history_days)
         self.history.prune()
         self.organization_id = ""
@@ -81,8 +84,8 @@ class HistoryKeeper(QObject):
 
     def use_key(self, key: str) -> None:
         """The key in the field: its organization, if this key was seen before; else none yet."""
-        tag = self._tag(key) if key else ""
-        if tag == self._key_tag:
+        tag = self._tag(key) if key and self.remember_keys else ""
+        if tag == self._key_tag and tag:
             return
         self._key_tag = tag
         self._set_organization(self.settings.organization_for(tag) if tag else "")
