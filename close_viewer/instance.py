@@ -16,8 +16,12 @@ Only what the rep typed crosses the socket, never the API key.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from close_viewer import APP_SLUG
+
+if TYPE_CHECKING:
+    import socket
 
 MAX_MESSAGE = 8192
 CONTACT_LIMIT = 2000  # characters of CONTACT passed on
@@ -48,18 +52,29 @@ def read_message(line: bytes) -> str:
     return " ".join(text.split())[:CONTACT_LIMIT]
 
 
+def _connect(path: str | os.PathLike[str]) -> socket.socket:
+    """A connection to the window listening at `path`; OSError if none answers."""
+    import socket
+
+    family = getattr(socket, "AF_UNIX", None)
+    if family is None:
+        raise OSError("this system has no Unix sockets")  # no hand-off: each start its own window
+    conn = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(CONNECT_TIMEOUT)
+        conn.connect(os.fspath(path))
+    except OSError:
+        conn.close()
+        raise
+    return conn
+
+
 def hand_off(path: str | os.PathLike[str], contact: str, timeout: float = ANSWER_TIMEOUT) -> bool:
     """Give `contact` to the window listening at `path`; True once it said `ok`."""
     if not os.path.exists(path):
         return False  # no window (the usual start): nothing more to load or try
-    import socket
-
-    if not hasattr(socket, "AF_UNIX"):
-        return False
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(CONNECT_TIMEOUT)
-            conn.connect(os.fspath(path))
+        with _connect(path) as conn:
             conn.settimeout(timeout)
             conn.sendall(message(contact))
             answer = b""
@@ -75,12 +90,8 @@ def hand_off(path: str | os.PathLike[str], contact: str, timeout: float = ANSWER
 
 def is_alive(path: str | os.PathLike[str]) -> bool:
     """Whether a window listens at `path` (a leftover socket file refuses the connection)."""
-    import socket
-
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(CONNECT_TIMEOUT)
-            conn.connect(os.fspath(path))
+        _connect(path).close()
     except OSError:
         return False
     return True

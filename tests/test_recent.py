@@ -15,16 +15,10 @@ from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 from close_viewer.demo.samples import ORGANIZATION
 from close_viewer.ui.main_window import MainWindow
 from tests.conftest import MakeWindow
-from tests.test_window import lookup
+from tests.test_window import lookup, rows
 
 MARIA = "María José Fernández-Łukasiewicz"
 CARLOS = "cont_Fz3Carlos8Fernandez2Q"
-
-
-def _rows(window: MainWindow, name: str) -> list[list[str]]:
-    view = window.findChild(QTableView, name)
-    model = view.model()
-    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
 def _open_and_close(qtbot: QtBot, make_window: MakeWindow, history: Path, *contacts: str) -> None:
@@ -51,9 +45,9 @@ def test_recent_contacts_survive_a_restart(qtbot: QtBot, make_window: MakeWindow
     view = window.findChild(QTableView, "recentContacts")
     qtbot.waitUntil(view.isVisible)
     assert view.hasFocus()
-    rows = _rows(window, "recentContacts")
-    assert [r[0] for r in rows] == [MARIA, "Carlos Fernández"]  # most recent first
-    assert rows[0][1:3] == ["Head of Procurement", "Acme Iberia S.L."]  # title and company, not ids
+    listed = rows(window, "recentContacts")
+    assert [r[0] for r in listed] == [MARIA, "Carlos Fernández"]  # most recent first
+    assert listed[0][1:3] == ["Head of Procurement", "Acme Iberia S.L."]  # title and company, not ids
     results: list[object] = []
     window.contact_shown.connect(results.append)
     qtbot.keyClick(view, Qt.Key.Key_Down)
@@ -108,7 +102,7 @@ def test_another_organization_is_neither_listed_nor_shown(
     window = make_window(history_path=history)
     qtbot.waitUntil(lambda: window.keeper is not None and window.keeper.organization_id == ORGANIZATION["id"])
     window.show_recent()
-    assert _rows(window, "recentContacts") == []
+    assert rows(window, "recentContacts") == []
     window.contact_edit.setText(DEMO_CONTACT_ID)
     window.fetch()
     assert window.header.name_label.text() != "Their Secret Name"  # no saved copy of theirs
@@ -119,7 +113,7 @@ def test_another_organization_is_neither_listed_nor_shown(
     window.key_edit.editingFinished.emit()
     assert window.keeper.organization_id == ""
     window.show_recent()
-    assert _rows(window, "recentContacts") == []
+    assert rows(window, "recentContacts") == []
 
 
 def test_type_ahead_offers_recent_contacts_before_any_search(
@@ -132,7 +126,7 @@ def test_type_ahead_offers_recent_contacts_before_any_search(
     window.contact_edit.setFocus()
     qtbot.keyClicks(window.contact_edit, "Mar")  # (QTest types ASCII only)
     assert window.results.isVisible()  # at once, from the history file
-    assert _rows(window, "searchResults")[0][0] == MARIA
+    assert rows(window, "searchResults")[0][0] == MARIA
     assert sum(s.path.endswith("/data/search/") for s in demo_server.seen) == searches_before
     window.contact_edit.clear()
     window.contact_edit.textEdited.emit("")  # an empty field suggests the recent contacts
@@ -150,7 +144,7 @@ def test_clear_history_and_copies_off(qtbot: QtBot, make_window: MakeWindow, tmp
     assert [e.contact_id for e in window.keeper.recent()] == [CARLOS, DEMO_CONTACT_ID]
     window.clear_history()
     window.show_recent()
-    assert _rows(window, "recentContacts") == []
+    assert rows(window, "recentContacts") == []
     window.close()
     data = b"".join(p.read_bytes() for p in history.parent.iterdir() if p.name.startswith("history"))
     assert b"Carlos" not in data and MARIA.encode() not in data
@@ -188,7 +182,7 @@ def test_history_that_cannot_be_written_is_off_with_one_notice(
     assert window.notice_banner.isVisible() and window.notice_banner.title == "Recent contacts are off"
     assert lookup(qtbot, window, DEMO_CONTACT_ID).__class__.__name__ == "Contact"
     window.show_recent()
-    assert _rows(window, "recentContacts") == []
+    assert rows(window, "recentContacts") == []
 
 
 def test_old_saved_copies_are_deleted_at_start(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:

@@ -324,28 +324,23 @@ def parse_activity(obj: Mapping[str, Any], custom_types: Mapping[str, str] | Non
     kind = kind_of(type_name, custom_types, custom_id)
     summary, head, body = _SHAPES.get(type_name, _other)(obj)
     details = plain_block("\n".join([*head, "", body] if body else head))
-    user_name = _text(obj, "user_name")
-    activity = Activity(
+    user_name = one_line(_text(obj, "user_name"), 120)
+    summary = one_line(summary, 400)
+    return Activity(
         id=_text(obj, "id"),
         type=type_name,
         kind=kind,
         when=_moment(obj.get("activity_at")) or _moment(obj.get("date_created")),
         direction=_direction(obj),
         user_id=_text(obj, "user_id"),
-        user_name=one_line(user_name, 120),
-        summary=one_line(summary, 400),
+        user_name=user_name,
+        summary=summary,
         details=details,
         recording_url=_text(obj, "recording_url") if type_name == "Call" else "",
         custom_type_id=custom_id,
         raw=obj,
+        search_text=" ".join((kind, user_name, summary, details)).lower(),
     )
-    haystack = " ".join((kind, activity.user_name, activity.summary, details)).lower()
-    return _with_search_text(activity, haystack)
-
-
-def _with_search_text(activity: Activity, text: str) -> Activity:
-    object.__setattr__(activity, "search_text", text)
-    return activity
 
 
 def custom_type_ids(body: object) -> set[str]:

@@ -88,7 +88,7 @@ class ActivityModel(RowTableModel):
             self._rows = rows + shown
             self.endInsertRows()
         elif shown:
-            self.set_rows([a for a in self.loaded if self._passes(a)])
+            self._show_passing()
         return len(new)
 
     # --- names ---------------------------------------------------------------------
@@ -98,7 +98,7 @@ class ActivityModel(RowTableModel):
         self._names = names
         if any(not a.user_name and a.user_id for a in self.loaded):
             self.loaded = [self._named(a) for a in self.loaded]
-            self.set_rows([a for a in self.loaded if self._passes(a)])
+            self._show_passing()
 
     def _named(self, a: Activity) -> Activity:
         if a.user_name or not a.user_id or self._names is None:
@@ -114,11 +114,15 @@ class ActivityModel(RowTableModel):
         if types == self._types and needle == self._needle:
             return
         self._types, self._needle = types, needle
-        self.set_rows([a for a in self.loaded if self._passes(a)])
+        self._show_passing()
 
     @property
     def filtered(self) -> bool:
         return self._types is not None or bool(self._needle)
+
+    def _show_passing(self) -> None:
+        """Every loaded activity the filter lets through, in one reset."""
+        self.set_rows([a for a in self.loaded if self._passes(a)])
 
     def _passes(self, a: Activity) -> bool:
         if self._types is not None and a.type not in self._types:

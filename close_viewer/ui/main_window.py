@@ -35,6 +35,7 @@ from close_viewer.ui.startup import after_first_paint, after_next_paint
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from close_viewer.core.history import Entry
     from close_viewer.core.model import Contact
     from close_viewer.core.names import Card, Me
     from close_viewer.core.search_model import LeadContacts, Match, SearchPage
@@ -408,11 +409,15 @@ class MainWindow(QMainWindow):
             self.contact_edit.setText(text.strip())
             self.fetch()
 
+    def _recent(self, text: str = "", limit: int | None = None) -> tuple[Entry, ...]:
+        """This key's organization's recent contacts (none without a history file)."""
+        return tuple(self.keeper.recent(text, limit)) if self.keeper is not None else ()
+
     def show_recent(self) -> None:
         """Ctrl+E: the recent contacts of this key's organization, most recent first."""
         self.results.hide()
-        entries = self.keeper.recent() if self.keeper is not None else []
-        self.recent_view.show_matches(tuple(entries), take_focus=True)
+        entries = self._recent()
+        self.recent_view.show_matches(entries, take_focus=True)
         if not entries:
             self.statusBar().showMessage(
                 "No recent contacts yet: they appear here once looked up."
@@ -423,8 +428,7 @@ class MainWindow(QMainWindow):
 
     def _recent_changed(self) -> None:
         if self.recent_view.isVisible():
-            entries = self.keeper.recent() if self.keeper is not None else []
-            self.recent_view.show_matches(tuple(entries), take_focus=False)
+            self.recent_view.show_matches(self._recent(), take_focus=False)
 
     def _open_recent(self, entry: object) -> None:
         self.recent_view.hide()
@@ -672,7 +676,6 @@ class MainWindow(QMainWindow):
         if isinstance(ref, ContactRef):
             self._last_contact_id = ref.contact_id
             self.statusBar().showMessage(f"Looking up {ref.contact_id}…")
-            self._fetch_started = time.perf_counter()
             self._show_saved_copy(ref.contact_id)
         else:
             self.statusBar().showMessage("Looking up the lead…" if isinstance(ref, LeadRef) else "Searching…")
@@ -703,8 +706,9 @@ class MainWindow(QMainWindow):
         self.lookups.suggester.cancel()
         if not text.strip():  # an empty field suggests the recent contacts
             self.results.hide()
-            if self.keeper is not None and self.keeper.recent():
-                self.recent_view.show_matches(tuple(self.keeper.recent()), take_focus=False)
+            entries = self._recent()
+            if entries:
+                self.recent_view.show_matches(entries, take_focus=False)
             return
         self.recent_view.hide()
         recent = self._recent_matches(text)
@@ -722,9 +726,9 @@ class MainWindow(QMainWindow):
     def _recent_matches(self, text: str) -> tuple[Match, ...]:
         from close_viewer.ui.recent import as_match
 
-        if self.keeper is None or len(text.strip()) < 2:
+        if len(text.strip()) < 2:
             return ()
-        return tuple(as_match(e) for e in self.keeper.recent(text, limit=5))
+        return tuple(as_match(e) for e in self._recent(text, limit=5))
 
     def _suggest(self) -> None:
         from close_viewer.core.credentials import ApiKey
@@ -845,10 +849,8 @@ class MainWindow(QMainWindow):
         panel = self.tabs.activity
         if self.contact is None or panel is None or panel.contact_id != self.contact.id:
             return
-        if not self.contact.lead_id:
-            return
-        panel.loading = True
-        self.lookups.load_activity(self.contact, ApiKey(self.key_edit.text().strip()), panel.next_skip)
+        key = ApiKey(self.key_edit.text().strip())
+        panel.loading = self.lookups.load_activity(self.contact, key, panel.next_skip)  # False: no lead
 
     def _show_activity(self, result: ActivityResult) -> None:
         panel = self.tabs.activity

@@ -124,8 +124,8 @@ class HistoryKeeper(QObject):
     def set_company(self, contact_id: str, company: str) -> None:
         self.history.set_company(self.organization_id, contact_id, company)
 
-    def recent(self, text: str = "", limit: int = RECENT_LIMIT) -> list[Entry]:
-        return self.history.recent(self.organization_id, text, limit)
+    def recent(self, text: str = "", limit: int | None = None) -> list[Entry]:
+        return self.history.recent(self.organization_id, text, limit or RECENT_LIMIT)
 
     def entry(self, contact_id: str) -> Entry | None:
         found = [
