@@ -55,7 +55,8 @@ def add_actions(window: MainWindow) -> None:
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
     _action(window, edit_menu, "Go to &contact field", [key("Ctrl+L")], window.focus_contact)
-    _action(window, edit_menu, "&Recent contacts", [key("Ctrl+E")], window.show_recent)
+    recent = _action(window, edit_menu, "&Recent contacts", [key("Ctrl+E")], window.show_recent)
+    window.field_proof_shortcuts = tuple(recent.shortcuts())  # they win over a text field's own keys
     _action(window, edit_menu, "Copy contact &id", [key("Ctrl+Shift+C")], window.header.copy_id)
     _action(window, edit_menu, "Copy contact c&ard", [key("Ctrl+Shift+K")], window.copy_card)
 

@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self._given_keychain = keychain
         self._given_fetcher = fetcher
         self.is_ready = False
+        self.field_proof_shortcuts: tuple[QKeySequence, ...] = ()  # set with the menus' actions
         self._pending_fetch = False
         self.contact: Contact | None = None
         self.loaded_at: datetime | None = None
@@ -348,6 +349,7 @@ class MainWindow(QMainWindow):
         self._suggest_timer.timeout.connect(self._suggest)
         self.contact_edit.textEdited.connect(self._typed)
         self.contact_edit.installEventFilter(self)
+        self.key_edit.installEventFilter(self)
         self.keychain.loaded.connect(self._key_loaded)
         self.keychain.unavailable.connect(self._keychain_unavailable)
         self.keychain.saved.connect(
@@ -762,7 +764,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(words, 10_000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """In the contact field, Down moves into the results list."""
+        """In the contact field, Down moves into the results list. In both fields the
+        window's own shortcuts win: on X11 a line edit takes Ctrl+E (end of line) for itself."""
+        if event.type() == QEvent.Type.ShortcutOverride and self.is_ready:
+            pressed = QKeySequence(event.keyCombination())  # type: ignore[attr-defined]
+            if pressed in self.field_proof_shortcuts:
+                return True  # not accepted by the field: the window's action runs
         if watched is self.contact_edit and event.type() == QEvent.Type.KeyPress:
             from PySide6.QtCore import Qt
 
