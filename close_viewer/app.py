@@ -2,8 +2,8 @@
 
 Kept light on purpose: only what the first frame needs is imported before the
 window is on screen. requests and keyring load in worker threads afterwards;
-logging, the crash handler and the window icon are set up right after the
-first paint.
+logging, the crash handler and the window icon are set up once the window is
+whole (after the start-up lookup's answer, when there is one).
 """
 
 from __future__ import annotations
@@ -206,15 +206,20 @@ def _probe_startup(window: QWidget) -> None:
         print(f"PAINT {time.monotonic()} {rss}", flush=True)
         QTimer.singleShot(0, window.close)
 
-    def answered(_contact: object) -> None:  # the title now names the contact
-        print(f"ANSWER {time.monotonic()} {window.windowTitle()}", flush=True)
+    def answered(title: str) -> None:  # the title now names the contact (the header shows it)
+        window.windowTitleChanged.disconnect(answered)
+        print(f"ANSWER {time.monotonic()} {title}", flush=True)
+
+    def whole(_contact: object) -> None:  # the whole contact: tables, summary, activity tab
+        print(f"WHOLE {time.monotonic()}", flush=True)
         QTimer.singleShot(0, window.close)
 
     def shown(contact: object) -> None:  # every contact, for the hand-off benchmark
         print(f"SHOWN {time.monotonic()} {getattr(contact, 'id', '')}", flush=True)
 
     if os.environ.get(STARTUP_PROBE_ENV) == "answer":  # start to answer, for `close-viewer CONTACT`
-        window.contact_shown.connect(answered)
+        window.windowTitleChanged.connect(answered)
+        window.contact_shown.connect(whole)
     elif os.environ.get(STARTUP_PROBE_ENV) == "watch":  # stays open, says when each contact shows
         window.contact_shown.connect(shown)
     else:
@@ -252,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         force_color_scheme(app, scheme)
 
     from close_viewer.ui.main_window import MainWindow, StartOptions
-    from close_viewer.ui.startup import after_first_paint
+    from close_viewer.ui.startup import after_next_paint
 
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     server = None
@@ -310,9 +315,15 @@ def main(argv: list[str] | None = None) -> int:
         window.show_notice(title, message)
     if os.environ.get(STARTUP_PROBE_ENV) in ("1", "answer", "watch"):
         _probe_startup(window)
-    after_first_paint(window, lambda: _after_start(window))
-    if instance_path is not None:
-        after_first_paint(window, lambda: _listen_for_others(window, instance_path))
+
+    # Once the whole window is built and painted: nothing here may hold back the first
+    # paint or the start-up lookup's answer.
+    def once_built() -> None:
+        after_next_paint(window, lambda: _after_start(window))
+        if instance_path is not None:
+            after_next_paint(window, lambda: _listen_for_others(window, instance_path))
+
+    window.ready.connect(once_built)
     window.show()
     try:
         if existing is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,18 @@ def scrub(text: str) -> str:
     return text
 
 
+_pending: list[tuple[float, str, tuple[Any, ...]]] = []  # INFO records made before the log was set up
+PENDING_MAX = 100
+
+
 def info(message: str, *args: Any) -> None:
-    """Log at INFO if logging is set up (it is imported by setup_logging only)."""
+    """Log at INFO; before the log is set up (after the window is built), the record is kept
+    and written, with its own time, once it is."""
     logging = sys.modules.get("logging")
-    if logging is not None:
+    if _path and logging is not None:
         logging.getLogger(LOGGER).info(message, *args)
+    elif len(_pending) < PENDING_MAX:
+        _pending.append((time.time(), message, args))
 
 
 def error(message: str, exc: BaseException) -> None:
@@ -85,4 +93,9 @@ def setup_logging(log_dir: Path) -> Path:
     root.setLevel(logging.INFO)
     root.propagate = False
     _path[:] = [path]
+    for created, message, args in _pending:
+        record = root.makeRecord(LOGGER, logging.INFO, "", 0, message, args, None)
+        record.created, record.msecs = created, int(created % 1 * 1000)
+        root.handle(record)
+    _pending.clear()
     return path

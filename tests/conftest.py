@@ -90,7 +90,11 @@ def make_window(qtbot: QtBot, demo_server: DemoServer, settings_path: Path, log_
         fetcher: Fetcher | None = None,
         history_path: Path | None = None,
         base_url: str = "",
+        before_show: Callable[[MainWindow], None] | None = None,
+        built: bool = True,
     ) -> MainWindow:
+        """A shown window, built (unless not `built`) and with its key in place;
+        `before_show(window)` is called before it is shown (to watch it from its first paint)."""
         options = StartOptions(
             base_url=base_url or demo_server.base_url,
             contact=contact,
@@ -102,8 +106,12 @@ def make_window(qtbot: QtBot, demo_server: DemoServer, settings_path: Path, log_
         settings = AppSettings(QSettings(str(settings_path), QSettings.Format.IniFormat))
         window = MainWindow(options, settings=settings, fetcher=fetcher)
         qtbot.addWidget(window)
+        if before_show is not None:
+            before_show(window)
         window.show()
         qtbot.waitExposed(window)
+        if not built:
+            return window
         qtbot.waitUntil(lambda: window.is_ready)
         if key:
             qtbot.waitUntil(lambda: window.key_edit.text() == key)

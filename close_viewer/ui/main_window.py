@@ -52,6 +52,7 @@ WELCOME = (
 SUGGEST_PAUSE_MS = 200  # type-ahead waits this long after the last keystroke
 PREVIOUS_AFTER_MS = 300  # a lookup slower than this marks the contact on screen as the previous one
 SUGGEST_MIN_CHARS = 3
+EARLY_WAIT_MS = 400  # the start-up lookup's head start before the rest of the window is built
 
 RETRYABLE = (
     errors.NetworkError,
@@ -78,7 +79,9 @@ class StartOptions(NamedTuple):
 class MainWindow(QMainWindow):
     """The window. It is built in two steps: what the first frame shows (inputs, header,
     tab bar), then, right after the first paint, the tables, the menus' actions and the
-    workers. `ready` is emitted once the second step is done.
+    workers (`_build_rest`). With `close-viewer CONTACT` and a key at hand, the contact is
+    asked for in between, and the rest is built once its answer is painted
+    (`_start_early_lookup`). `ready` is emitted once the window is whole.
 
     Signals: ready(), contact_shown(Contact), error_shown(CloseViewerError),
     activity_shown(ActivityPage).
@@ -114,6 +117,7 @@ class MainWindow(QMainWindow):
         self._fetch_started = 0.0
         self._startup_notices: list[tuple[str, str]] = []
         self._checked_key = ""
+        self._early_id = ""  # the contact the early lookup asks for, while it runs
 
         # Qt appends the application's display name ("… — Close Contact Viewer").
         self.setWindowTitle(options.extra_title)
@@ -245,20 +249,97 @@ class MainWindow(QMainWindow):
     # --- start-up -------------------------------------------------------------------
 
     def _finish_building(self) -> None:
-        """Second step, right after the first paint: tables, actions, workers; then start.
+        """Second step, right after the first paint: the fetch thread, then either the
+        start-up lookup (see _start_early_lookup) or at once the rest of the window.
 
         The first step touches no `Qt.` enum: loading that namespace costs tens of
-        milliseconds, so it happens here, after the window is on screen. The fetch thread
-        starts first, so that it imports the HTTP stack while this thread builds the rest."""
+        milliseconds, so it happens here, after the window is on screen."""
         from close_viewer.ui.fetcher import Fetcher
 
         self.fetcher = self._given_fetcher or Fetcher()
         self.fetcher.start_thread()
+        self.header.make_interactive()  # plain text only, before any server text is shown
+        if not self._start_early_lookup():
+            self._build_rest()
 
+    def _start_early_lookup(self) -> bool:
+        """`close-viewer CONTACT` with a key at hand (CLOSE_API_KEY, --demo): ask Close for the
+        contact before the rest of the window is built. Both need this thread's Python, so they
+        cannot overlap: built first, the rest would hold the answer back by a quarter of a
+        second. The answer shows in the header and the title at once; the rest of the window
+        is built right after that is painted, or after EARLY_WAIT_MS if Close is slower, and
+        the lookup then goes on as any other (cancellable, over the saved copy if there is one).
+        False when there is no such lookup to start."""
+        from close_viewer.core.credentials import ApiKey
+        from close_viewer.core.refs import ContactRef, parse_ref
+        from close_viewer.logs import register_secret
+
+        key = (self.options.session_key or "").strip()
+        if not key or not self.options.contact:
+            return False
+        try:
+            ref = parse_ref(self.options.contact)
+        except errors.InvalidContactInput:
+            return False  # said once the window is built
+        if not isinstance(ref, ContactRef):
+            return False  # a search or a lead: the rest of the window is needed for its answer
+        from PySide6.QtCore import QTimer
+
+        register_secret(key)
+        self._early_id = self._last_contact_id = ref.contact_id
+        self._fetch_started = time.perf_counter()
+        self.fetcher.finished.connect(self._early_answer)
+        self.fetcher.failed.connect(self._early_failed)
+        self.fetcher.fetch(self.options.base_url, ref.contact_id, ApiKey(key), self.options.fields)
+        QTimer.singleShot(EARLY_WAIT_MS, self, self._early_wait_over)
+        return True
+
+    def _end_early(self) -> str:
+        """The early lookup's contact id, once: its answer, failure or wait ends it."""
+        contact_id, self._early_id = self._early_id, ""
+        if contact_id:
+            self.fetcher.finished.disconnect(self._early_answer)
+            self.fetcher.failed.disconnect(self._early_failed)
+        return contact_id
+
+    def _early_answer(self, contact: object) -> None:
+        if not self._end_early():
+            return
+        from close_viewer.core.model import Contact
+
+        if not isinstance(contact, Contact):  # a contact lookup answers with a contact
+            self._build_rest(start_lookup=False)
+            return
+        self.header.set_contact(contact)
+        self._set_title(contact)
+        self.welcome.hide()
+        self.tabs.show()
+        after_next_paint(self, lambda: self._build_rest(start_lookup=False, answer=contact))
+
+    def _early_failed(self, error: errors.CloseViewerError) -> None:
+        contact_id = self._end_early()
+        if contact_id:
+            self._build_rest(start_lookup=False)
+            self._show_saved_copy(contact_id)
+            self._show_error(error)
+
+    def _early_wait_over(self) -> None:
+        """Close is slow: build the rest now; the lookup goes on, shown as any other."""
+        contact_id = self._end_early()
+        if contact_id:
+            self._build_rest(start_lookup=False)
+            self._set_busy(self.fetcher.busy)
+            self.statusBar().showMessage(f"Looking up {contact_id}…")
+            self._show_saved_copy(contact_id)
+
+    def _build_rest(self, start_lookup: bool = True, answer: Contact | None = None) -> None:
+        """The rest of the window: tables, actions, workers; then the start-up lookup if
+        `start_lookup`, or the early lookup's `answer` in full."""
         from PySide6.QtCore import Qt, QTimer
 
         from close_viewer.ui.actions import add_actions
         from close_viewer.ui.banner import Banner
+        from close_viewer.ui.fetcher import Fetcher
         from close_viewer.ui.keychain_worker import KeychainWorker
         from close_viewer.ui.lookup import LookupController, locale_region
         from close_viewer.ui.search_results import SearchResultsView
@@ -267,7 +348,6 @@ class MainWindow(QMainWindow):
         self.key_edit.setInputMethodHints(
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
         )
-        self.header.make_interactive()
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # Showing the busy bar must not change the status bar's height: that would
         # resize, and so repaint, the table on every lookup.
@@ -359,11 +439,11 @@ class MainWindow(QMainWindow):
         self.is_ready = True
         for title, message in self._startup_notices:
             self.notice_banner.show_message(title, message)
-        self.ready.emit()
 
         if self.options.session_key:
             self._set_key(self.options.session_key)
-            self._maybe_fetch_on_start()
+            if start_lookup:
+                self._maybe_fetch_on_start()
         elif self.options.use_keychain and self.remember.isChecked():
             self.statusBar().showMessage("Reading the API key from the system keychain…")
             self.keychain.load()
@@ -373,6 +453,11 @@ class MainWindow(QMainWindow):
             self.key_edit.setFocus()
         else:
             self.focus_contact()
+        if answer is not None:
+            self._show_contact(answer)
+        elif self._pending_fetch and not start_lookup:
+            self.fetch()  # Enter pressed while the early lookup ran
+        self.ready.emit()
 
     def _build_recent(self) -> None:
         """The recent contacts list (Ctrl+E) and, if the app keeps one, the history file."""
@@ -813,10 +898,13 @@ class MainWindow(QMainWindow):
         if self.contact_edit.hasFocus() or not self.contact_edit.text():
             self.contact_edit.selectAll()  # the next paste replaces what was looked up
         self.header.set_contact(contact)
-        name = one_line(contact.shown_name, 80)  # no line breaks or bidi overrides in the title
-        self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))
+        self._set_title(contact)
         self.tabs.show_contact(contact)
         self.summary.set_contact(contact)
+
+    def _set_title(self, contact: Contact) -> None:
+        name = one_line(contact.shown_name, 80)  # no line breaks or bidi overrides in the title
+        self.setWindowTitle(" — ".join(filter(None, (name, self.options.extra_title))))
 
     def _show_contact(self, contact: Contact) -> None:
         from datetime import datetime, timezone
@@ -934,6 +1022,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
+        self._end_early()
+        if not self.is_ready and getattr(self, "fetcher", None) is not None:
+            self.fetcher.shutdown()  # closed while the early lookup ran: nothing else was built
         if self.is_ready:
             self._suggest_timer.stop()
             for worker in (self.suggester, self.enricher, self.account, self.timeline, self.fetcher):
