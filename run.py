@@ -7,7 +7,8 @@
 What it does, each step only when needed:
 1. The system libraries Qt needs (Debian/Ubuntu package names, below): installed with
    apt-get when running as root or with password-less sudo; otherwise the exact
-   `sudo apt-get install …` line is printed and nothing else happens.
+   `sudo apt-get install …` line is printed and nothing else happens. For the tests,
+   also `openssl` (one test makes a certificate with it).
 2. A virtual environment in .venv (python3-venv is installed the same way if missing),
    with the project installed in it (editable; `[dev]` extras for the tests).
 3. Before starting the app: `ldd` on Qt's platform plugin, so a missing library is named
@@ -38,6 +39,7 @@ QT_PACKAGES = (
     "libxcb-shm0 libxcb-sync1 libxcb-render0 libxcb-glx0 libxkbcommon-x11-0"
 ).split()
 VENV_PACKAGES = ["python3-venv"]
+TEST_PACKAGES = ["openssl"]  # the https test makes its own certificate with it
 # Library file (as ldd names it) -> the Debian/Ubuntu package that ships it.
 LIBRARY_PACKAGES = {
     "libEGL.so.1": "libegl1",
@@ -193,6 +195,8 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if sys.platform.startswith("linux"):
         ensure_packages(QT_PACKAGES, "Qt")
+        if command == "test":
+            ensure_packages(TEST_PACKAGES, "the tests")
     python = ensure_venv("dev" if command == "test" else "")
     check_qt(python)
     if command == "test":

@@ -1,7 +1,7 @@
 """Command line, QApplication, demo mode: what `close-viewer` runs.
 
 Kept light on purpose: only what the first frame needs is imported before the
-window is on screen. requests and keyring load in worker threads afterwards;
+window is on screen. the HTTP stack and keyring load in worker threads afterwards;
 logging, the crash handler and the window icon are set up once the window is
 whole (after the start-up lookup's answer, when there is one).
 """
@@ -318,12 +318,20 @@ def main(argv: list[str] | None = None) -> int:
 
     # Once the whole window is built and painted: nothing here may hold back the first
     # paint or the start-up lookup's answer.
+    started: list[bool] = []
+
+    def start_once() -> None:
+        if not started:
+            started.append(True)
+            _after_start(window)
+
     def once_built() -> None:
-        after_next_paint(window, lambda: _after_start(window))
+        after_next_paint(window, start_once)
         if instance_path is not None:
             after_next_paint(window, lambda: _listen_for_others(window, instance_path))
 
     window.ready.connect(once_built)
+    window.closed.connect(start_once)  # closed sooner: what was logged so far is still written
     window.show()
     try:
         if existing is None:

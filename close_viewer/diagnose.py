@@ -38,7 +38,6 @@ def _keychain_round_trip() -> str:
 
 
 def report(base_url: str | None = None, check_keychain: bool = False) -> tuple[str, bool]:
-    import requests
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import QCoreApplication, QSettings, qVersion
 
@@ -61,7 +60,7 @@ def report(base_url: str | None = None, check_keychain: bool = False) -> tuple[s
         f"frozen: {'yes' if getattr(sys, 'frozen', False) else 'no'}",
         f"python: {sys.version.split()[0]} on {platform.platform()}",
         f"pyside6: {pyside_version}, qt: {qVersion()}",
-        f"requests: {requests.__version__}, keyring: {_version('keyring')}",
+        f"http: Python's http.client, certifi: {_version('certifi')}, keyring: {_version('keyring')}",
         f"keyring backend: {backend}",
         f"base url: {url}"
         + (f" (from {BASE_URL_ENV})" if os.environ.get(BASE_URL_ENV) and not base_url else ""),

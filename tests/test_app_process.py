@@ -49,7 +49,7 @@ def test_window_module_does_not_import_network_or_keychain(tmp_path: Path) -> No
         import close_viewer.app, close_viewer.ui.main_window
         # What the first frame must not wait for: the network stack, the keychain, and
         # the modules only later steps need. (PySide itself loads logging and argparse.)
-        later = ("requests", "urllib3", "keyring", "http.server", "close_viewer.core.model",
+        later = ("http.client", "ssl", "certifi", "keyring", "http.server", "close_viewer.core.model",
             "close_viewer.core.parser", "close_viewer.core.api", "close_viewer.core.refs",
             "phonenumbers", "close_viewer.ui.lookup", "close_viewer.ui.search_results",
                  "close_viewer.ui.table_models", "close_viewer.ui.fetcher", "zoneinfo")

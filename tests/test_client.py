@@ -13,6 +13,7 @@ from close_viewer.core import errors as e
 from close_viewer.core.api import CancelToken, CloseClient, rate_limit_wait
 from close_viewer.core.credentials import ApiKey, OAuthToken
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DEMO_OAUTH_TOKEN, DemoServer
+from close_viewer.demo.samples import LARGE_CONTACT_ID
 
 SECRET = "s3cr3t-key-that-must-never-leak"
 
@@ -31,6 +32,13 @@ def test_happy_path_sends_exact_request(demo_server: DemoServer, demo_key: ApiKe
     expected = base64.b64encode(f"{DEMO_API_KEY}:".encode()).decode()
     assert seen.authorization == f"Basic {expected}"
     assert seen.user_agent == USER_AGENT
+
+
+def test_a_large_answer_comes_compressed_and_is_read_whole(demo_server: DemoServer, demo_key: ApiKey) -> None:
+    contact = CloseClient(demo_server.base_url).fetch_contact(LARGE_CONTACT_ID, demo_key)
+    assert contact.id == LARGE_CONTACT_ID
+    assert len(contact.recent_calls) == 10_000  # megabytes of JSON, sent as gzip
+    assert demo_server.seen[-1].accept_encoding == "gzip"
 
 
 def test_no_fields_means_no_query(demo_server: DemoServer, demo_key: ApiKey) -> None:
@@ -67,6 +75,7 @@ def test_connection_is_reused(demo_server: DemoServer, demo_key: ApiKey) -> None
         ("cont_ratelimitlong", e.RateLimited, "limiting"),
         ("cont_notjson", e.BadResponse, "not valid JSON"),
         ("cont_truncated", e.BadResponse, "not valid JSON"),
+        ("cont_gzipcut", e.BadResponse, "could not read"),
         ("cont_badshape", e.ContactParseError, "emails should be a list"),
         ("cont_drop", e.ConnectionFailed, "connection to 127.0.0.1"),
     ],

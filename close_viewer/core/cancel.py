@@ -1,4 +1,4 @@
-"""A way to abandon one lookup from another thread. Light: no requests import."""
+"""A way to abandon one lookup from another thread. Light: no HTTP import."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ so a small response is not held back by Nagle's algorithm.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import socket
 import threading
@@ -45,8 +46,10 @@ class Fault:
     drop: bool = False
     no_length: bool = False
     drip: float = 0.0  # seconds between single bytes of the body
+    compress: bool = True  # gzip the body when the client accepts it (as Close does)
 
 
+GZIP_FROM = 1024  # bytes: smaller answers are sent as they are, as web servers do
 _RATE_BODY = {"error": {"message": "API call count exceeded for this period", "rate_reset": 0.2}}
 _BIG = {"id": "cont_huge", "padding": "x" * (3 * 1024 * 1024)}
 
@@ -79,8 +82,14 @@ FAULTS: dict[str, Fault] = {
     "cont_notjson": Fault(200, b"<html><body>Please log in</body></html>", content_type="text/html"),
     "cont_truncated": Fault(200, b'{"id": "cont_truncated", "emails": [{"email": "a@'),
     "cont_badshape": Fault(200, {"id": "cont_badshape", "emails": {"email": "a@example.com"}}),
-    "cont_huge": Fault(200, _BIG),
-    "cont_hugestream": Fault(200, _BIG, no_length=True),
+    "cont_huge": Fault(200, _BIG, compress=False),  # its Content-Length says it is too large
+    "cont_hugestream": Fault(200, _BIG, no_length=True),  # 3 KB of gzip that inflate to 3 MB
+    "cont_gzipcut": Fault(
+        200,
+        gzip.compress(json.dumps({"id": "cont_gzipcut", "padding": "x" * 2000}).encode())[:-12],
+        {"Content-Encoding": "gzip"},
+        compress=False,
+    ),
     "cont_drop": Fault(drop=True),
     # Hostile or broken servers: the app must report each in plain words and stay usable.
     "cont_ratelimithuge": Fault(429, {"error": {"message": "Slow down", "rate_reset": 10**400}}),
@@ -100,6 +109,7 @@ class SeenRequest:
     authorization: str | None
     user_agent: str | None
     body: Any = None  # the decoded JSON body of a POST
+    accept_encoding: str | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -116,7 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Silent: the demo server shares the app's terminal."""
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str], compress: bool = True
+    ) -> None:
+        if compress and len(body) > GZIP_FROM and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, compresslevel=1)  # fast, as a web server's
+            headers["Content-Encoding"] = "gzip"
         self.send_response_only(status)
         self.send_header("Content-Type", content_type)
         if headers.pop("X-No-Length", None):
@@ -175,6 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("Authorization"),
             self.headers.get("User-Agent"),
             body,
+            self.headers.get("Accept-Encoding"),
         )
         with self.server.lock:
             self.server.seen.append(seen)
@@ -349,7 +365,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.no_length:
             headers["X-No-Length"] = "1"
             self.close_connection = True
-        self._send(fault.status, body, fault.content_type, headers)
+        self._send(fault.status, body, fault.content_type, headers, fault.compress)
 
     def _drip(self, fault: Fault) -> None:
         """A server that never stalls long enough for a read timeout, yet never finishes."""
@@ -424,8 +440,18 @@ class DemoServer:
         oauth_token: str = DEMO_OAUTH_TOKEN,
         port: int = 0,
         latency: float = 0.0,
+        tls: tuple[str, str] | None = None,
     ) -> None:
+        """`tls`: a certificate and its key (PEM files) to serve https with (for tests)."""
         self._server = _Server(("127.0.0.1", port), api_key, oauth_token, latency)
+        self._scheme = "http"
+        if tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="demo-server", daemon=True
         )
@@ -433,7 +459,7 @@ class DemoServer:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{API_PREFIX}"
+        return f"{self._scheme}://{host!s}:{port}{API_PREFIX}"
 
     @property
     def seen(self) -> list[SeenRequest]:

@@ -1,14 +1,14 @@
 """Jobs against the Close API off the GUI thread, with supersede and cancel.
 
 FetchWorker lives in its own QThread and owns one CloseClient (one
-requests.Session, reused across jobs). A job is any function of the client and
+kept-alive connection, reused across jobs). A job is any function of the client and
 a CancelToken (fetch a contact, search, read a lead and then its contact).
 Fetcher is the worker's GUI-side handle: each job gets an id and a CancelToken;
 starting a new job cancels the previous one (the worker is free at once) and
 only the latest job's result is ever emitted. The worker reports every outcome,
 whatever the job raised.
 
-requests is imported in the worker thread on first use, never on the start path.
+The HTTP stack is imported in the worker thread on first use, never on the start path.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The main window: key and contact fields, the contact header, one tab per kind of row.
 
 All network and keychain work happens elsewhere (Fetcher, KeychainWorker);
-this module only wires their signals to widgets. It imports neither requests
-nor keyring, so the window can be on screen before either is loaded.
+this module only wires their signals to widgets. It imports neither the HTTP
+stack nor keyring, so the window can be on screen before either is loaded.
 """
 
 from __future__ import annotations

@@ -1,34 +1,41 @@
-"""The one transport every Close API request goes through: one requests.Session, reused.
+"""The one transport every Close API request goes through: one kept-alive connection, reused.
 
-It owns the session, auth, timeouts and deadlines, the body cap, retries and rate
+It owns the connection, auth, timeouts and deadlines, the body cap, retries and rate
 limits, and turns every failure into one CloseViewerError subclass with a message
 for a sales rep that names what was being looked up (a `Subject`). The resource
 modules beside it (contacts, search, leads) are a few lines each on top of
 `Transport.get` and `Transport.post`. A request can be abandoned from another
 thread through its CancelToken: that wakes retry waits and releases the caller at
 once, so a cancelled or superseded lookup ends at once.
+
+The wire is the standard library's http.client: the app talks to one host, sends
+exactly the key it was given (no ~/.netrc), follows no redirect, uses a proxy from
+the environment only for https to another computer, and bounds every answer by a
+deadline and a size, compressed or not. That is all it needs of HTTP, and
+http.client imports in a fifth of the time requests takes, which is most of what
+`close-viewer CONTACT` waits for after its first paint (see README, Performance).
 """
 
 from __future__ import annotations
 
 import email.utils
 import gc
+import http.client
 import json
 import math
 import os
 import re
+import select
+import socket
 import threading
 import time
+import zlib
+from base64 import b64encode
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar
-from urllib.parse import quote, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from typing import Any, cast
+from urllib.parse import quote, unquote, urlsplit
 
 from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
@@ -43,9 +50,7 @@ MAX_TOTAL_WAIT = 10.0  # seconds spent waiting between retries, at most
 LONGEST_WAIT = 86400.0  # a wait Close asks for is read up to a day; longer is "a day"
 BACKOFF = (0.25, 0.5, 1.0)
 RETRY_5XX = frozenset((502, 503, 504))
-
-
-_active = threading.local()
+CHUNK = 256 * 1024
 
 
 @contextmanager
@@ -66,57 +71,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-class _TrackedMixin:
-    """Lets the current fetch's CancelToken reach the socket a request runs on."""
-
-    def request(self, *args: Any, **kwargs: Any) -> Any:
-        token: CancelToken | None = getattr(_active, "token", None)
-        if token is not None:
-            token._attach(self)  # type: ignore[arg-type]
-        return super().request(*args, **kwargs)  # type: ignore[misc]
-
-
-class _TrackedHTTPConnection(_TrackedMixin, HTTPConnection):
-    pass
-
-
-class _TrackedHTTPSConnection(_TrackedMixin, HTTPSConnection):
-    pass
-
-
-class _TrackedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _TrackedHTTPConnection
-
-
-class _TrackedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _TrackedHTTPSConnection
-
-
-class _TrackingAdapter(HTTPAdapter):
-    _pools: ClassVar[dict[str, type[HTTPConnectionPool]]] = {
-        "http": _TrackedHTTPPool,
-        "https": _TrackedHTTPSPool,
-    }
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = self._pools
-
-    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(*args, **kwargs)
-        manager.pool_classes_by_scheme = self._pools
-        return manager
-
-
-class _NoRedirectSession(requests.Session):
-    """Never follows, nor even parses, a redirect: Close does not redirect API calls, and a
-    malformed Location (`http://[::1`) would otherwise raise while requests prepares the
-    next request, even with allow_redirects=False."""
-
-    def get_redirect_target(self, resp: requests.Response) -> None:
-        return None
 
 
 def _server_message(body: object) -> str:
@@ -201,17 +155,77 @@ def _wait_words(seconds: float) -> str:
 def _proxies_for(url: str) -> dict[str, str]:
     """Proxies from the environment, for https only and never for this computer.
 
-    The session does not read the environment itself (trust_env off): that would also
-    take credentials from ~/.netrc over the key the rep typed, and send a plain-http
-    request (the demo server) with the key to a proxy in the clear."""
+    Credentials never come from ~/.netrc, and a plain-http request (the demo server)
+    never goes to a proxy, where its key would travel in the clear. `no_proxy` is honoured."""
     parts = urlsplit(url)
-    if parts.scheme != "https" or is_loopback(parts.hostname or ""):
+    host = parts.hostname or ""
+    if parts.scheme != "https" or is_loopback(host):
         return {}
-    return {k: v for k, v in requests.utils.get_environ_proxies(url).items() if k in ("https", "all")}
+    from urllib.request import getproxies_environment, proxy_bypass
+
+    if proxy_bypass(host):  # `no_proxy` names it
+        return {}
+    proxies = getproxies_environment()
+    return {k: v for k, v in proxies.items() if k in ("https", "all")}
 
 
-def _ca_bundle() -> str | bool:
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+def _tls_context() -> Any:
+    """Certificates from $REQUESTS_CA_BUNDLE or $CURL_CA_BUNDLE if set (as before, for
+    company proxies), else certifi's bundle (the same on every Linux, also when frozen),
+    else the system's."""
+    import ssl
+
+    cafile = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if not cafile:
+        try:
+            import certifi
+
+            cafile = certifi.where()
+        except ImportError:
+            cafile = None
+    return ssl.create_default_context(cafile=cafile)
+
+
+def _is_dropped(conn: http.client.HTTPConnection) -> bool:
+    """A kept-alive connection the server has closed (or sent something unasked on)."""
+    sock = conn.sock
+    if sock is None:
+        return True
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+class _Gunzip:
+    """Decompresses a gzip body chunk by chunk, never past `limit` bytes (a small body
+    may inflate to gigabytes)."""
+
+    def __init__(self, limit: int, too_large: e.CloseViewerError) -> None:
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._limit = limit
+        self._size = 0
+        self._too_large = too_large
+
+    def feed(self, chunk: bytes) -> bytes:
+        out = self._inflate.decompress(chunk, self._limit + 1 - self._size)
+        self._size += len(out)
+        if self._size > self._limit:
+            raise self._too_large
+        return out
+
+    def end(self) -> bytes:
+        out = self._inflate.flush()
+        if self._size + len(out) > self._limit:
+            raise self._too_large
+        if not self._inflate.eof:
+            raise zlib.error("the compressed answer ends early")
+        return out
+
+
+class _ConnectTimeout(OSError):
+    """Connecting (name lookup, TCP, TLS, proxy tunnel) took longer than the connect timeout."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +252,7 @@ class _Request:
 
 
 class Transport:
-    """Requests to one Close API base URL over one reused session."""
+    """Requests to one Close API base URL over one kept-alive connection."""
 
     def __init__(
         self,
@@ -254,19 +268,23 @@ class Transport:
         self.max_body_bytes = max_body_bytes
         self.max_retries = max_retries
         self.max_total_wait = max_total_wait
-        self.session = _NoRedirectSession()
-        self.session.trust_env = False  # no ~/.netrc, no proxies for http: see _proxies_for
-        self.session.max_redirects = 0
-        self.proxies = _proxies_for(self.base_url)
-        self.verify = _ca_bundle()
-        self.session.headers["User-Agent"] = USER_AGENT
-        self.session.headers["Accept"] = "application/json"
-        adapter = _TrackingAdapter()
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        parts = urlsplit(self.base_url)
+        self._https = parts.scheme == "https"
+        self._port = parts.port or (443 if self._https else 80)
+        self.proxy = next(iter(_proxies_for(self.base_url).values()), "")
+        self._idle: http.client.HTTPConnection | None = None  # kept alive between requests
+        self._lock = threading.Lock()
+        self._tls: Any = None  # the TLS context, made on first use
 
     def close(self) -> None:
-        self.session.close()
+        with self._lock:
+            conn, self._idle = self._idle, None
+        if conn is not None:
+            conn.close()
+
+    def __del__(self) -> None:  # a client dropped without close() still closes its connection
+        if getattr(self, "_lock", None) is not None:
+            self.close()
 
     def url(self, path: str, params: Mapping[str, str] | None = None) -> str:
         """`path` (already quoted, e.g. "/contact/cont_x/") under the base URL, with a query."""
@@ -360,13 +378,11 @@ class Transport:
         outcome: list[Any] = []
 
         def run() -> None:
-            _active.token = token
             try:
                 outcome.append(self._send_blocking(method, url, headers, data, token))
             except BaseException as exc:  # handed to the caller, whatever it is
                 outcome.append(exc)
             finally:
-                _active.token = None
                 done.set()
 
         remove = token.on_cancel(done.set)
@@ -395,48 +411,129 @@ class Transport:
     def _send_blocking(
         self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken
     ) -> tuple[int, Mapping[str, str], bytes]:
-        """One request; returns status, headers and the body read up to the cap."""
+        """One request on the kept-alive connection (or a new one); status, headers, body."""
+        with self._lock:
+            conn, self._idle = self._idle, None
+        reused = conn is not None and not _is_dropped(conn)
+        if conn is not None and not reused:
+            conn.close()
         try:
-            resp = self.session.request(
-                method,
-                url,
-                data=data,
-                headers=headers,
-                timeout=self.timeout,
-                stream=True,
-                verify=self.verify,
-                allow_redirects=False,
-                proxies=self.proxies,
-            )
-            with resp:
-                declared = resp.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_body_bytes:
-                    raise self._too_large()
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in resp.iter_content(256 * 1024):
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        raise self._too_large()
-                    chunks.append(chunk)
-                return resp.status_code, resp.headers, b"".join(chunks)
+            try:
+                answer = self._exchange(conn if reused else None, method, url, headers, data, token)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                if not reused or token.cancelled:
+                    raise
+                # The server closed the kept-alive connection just as it was reused: once more, anew.
+                answer = self._exchange(None, method, url, headers, data, token)
         except e.CloseViewerError:
             raise
-        except requests.exceptions.RequestException as exc:
+        except Exception as exc:
             if token.cancelled:
                 raise e.FetchCancelled("The lookup was cancelled.") from None
             raise self._network_error(exc) from None
-        except (ValueError, UnicodeError, OverflowError):  # e.g. urllib3's LocationParseError
-            raise e.BadResponse(
-                f"{self.host} sent an answer this app could not read.",
-                "Try again; if it keeps happening, a proxy may be changing the traffic.",
-            ) from None
-        except OSError:
-            if token.cancelled:
-                raise e.FetchCancelled("The lookup was cancelled.") from None
-            raise e.ConnectionFailed(
-                f"The connection to {self.host} broke off.", "Check your connection and try again."
-            ) from None
+        return answer
+
+    def _exchange(
+        self,
+        conn: http.client.HTTPConnection | None,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: bytes | None,
+        token: CancelToken,
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        if conn is None:
+            conn = self._connect(token)
+        else:
+            token._attach(conn)  # a cancel shuts its socket down, from any thread
+        keep = False
+        resp: http.client.HTTPResponse | None = None
+        try:
+            parts = urlsplit(url)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            conn.request(
+                method,
+                target,
+                body=data,
+                headers={
+                    "User-Agent": USER_AGENT,
+                    "Accept": "application/json",
+                    "Accept-Encoding": "gzip",
+                    **headers,
+                },
+            )
+            resp = conn.getresponse()
+            body = self._read_body(resp)
+            keep = not resp.will_close
+            return resp.status, cast("Mapping[str, str]", resp.headers), body
+        finally:
+            if resp is not None:
+                resp.close()  # an answer given up on (too large, unreadable) holds the socket
+            if keep and not token.cancelled:
+                with self._lock:
+                    conn, self._idle = self._idle, conn  # keep it, and close any other
+            if conn is not None:
+                conn.close()
+
+    def _connect(self, token: CancelToken) -> http.client.HTTPConnection:
+        """A new connection (through the proxy if there is one), connected within the
+        connect timeout and then reading within the read timeout."""
+        connect, read = self.timeout
+        host = self.host
+        conn: http.client.HTTPConnection
+        if self._https:
+            if self._tls is None:
+                self._tls = _tls_context()
+            if self.proxy:
+                proxy = urlsplit(self.proxy if "://" in self.proxy else f"http://{self.proxy}")
+                conn = http.client.HTTPSConnection(
+                    proxy.hostname or "", proxy.port or 8080, timeout=connect, context=self._tls
+                )
+                tunnel_headers = {}
+                if proxy.username:
+                    login = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"
+                    tunnel_headers["Proxy-Authorization"] = "Basic " + b64encode(login.encode()).decode()
+                conn.set_tunnel(host, self._port, headers=tunnel_headers)
+            else:
+                conn = http.client.HTTPSConnection(host, self._port, timeout=connect, context=self._tls)
+        else:
+            conn = http.client.HTTPConnection(host, self._port, timeout=connect)
+        token._attach(conn)  # a cancel shuts its socket down, from any thread
+        try:
+            conn.connect()
+        except BaseException as exc:
+            conn.close()  # a socket made before TLS or the proxy failed
+            if isinstance(exc, TimeoutError):
+                raise _ConnectTimeout() from exc
+            raise
+        if conn.sock is not None:
+            conn.sock.settimeout(read)
+            if token.cancelled:  # cancelled while connecting: the socket was not there to shut
+                conn.close()
+                raise e.FetchCancelled("The lookup was cancelled.")
+        return conn
+
+    def _read_body(self, resp: http.client.HTTPResponse) -> bytes:
+        """The whole body, decompressed, up to the cap."""
+        declared = resp.getheader("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise self._too_large()
+        encoding = (resp.getheader("Content-Encoding") or "identity").strip().lower()
+        if encoding not in ("identity", "gzip"):
+            raise zlib.error(f"an answer in an encoding not asked for: {encoding[:20]}")
+        gunzip = _Gunzip(self.max_body_bytes, self._too_large()) if encoding == "gzip" else None
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := resp.read(CHUNK):
+            if gunzip is not None:
+                chunk = gunzip.feed(chunk)
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise self._too_large()
+            chunks.append(chunk)
+        if gunzip is not None:
+            chunks.append(gunzip.end())
+        return b"".join(chunks)
 
     def _too_large(self) -> e.ResponseTooLarge:
         limit = self.max_body_bytes // (1024 * 1024)
@@ -445,35 +542,52 @@ class Transport:
             "Try again with fewer fields (--fields), or report the contact id.",
         )
 
-    def _network_error(self, exc: requests.exceptions.RequestException) -> e.CloseViewerError:
+    def _network_error(self, exc: Exception) -> e.CloseViewerError:
+        """Words for what went wrong on the wire."""
+        import ssl
+
         host = self.host
-        if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(exc, ssl.SSLError | ssl.CertificateError):
             return e.TlsError(
                 f"The secure connection to {host} could not be verified.",
                 "A network filter or proxy may be intercepting traffic: ask your IT team.",
             )
-        if isinstance(exc, requests.exceptions.ConnectTimeout):
+        if isinstance(exc, _ConnectTimeout):
             return e.RequestTimedOut(
                 f"Could not connect to {host} within {self.timeout[0]:g} seconds.",
                 "You may be offline or behind a slow network: check your connection and try again.",
             )
-        if isinstance(exc, requests.exceptions.Timeout):
+        if isinstance(exc, TimeoutError):
             return e.RequestTimedOut(
                 f"{host} did not answer within {self.timeout[1]:g} seconds.",
                 "Close may be slow right now: try again in a moment.",
             )
-        if isinstance(exc, requests.exceptions.ConnectionError):
-            text = str(exc)
-            if "Name or service not known" in text or "NameResolution" in text or "getaddrinfo" in text:
-                return e.ConnectionFailed(
-                    f"Could not find {host} on the network.",
-                    "You seem to be offline: check your internet connection.",
-                )
-            if "refused" in text.lower():
-                return e.ConnectionFailed(
-                    f"{host} refused the connection.",
-                    "Check your internet connection, proxy, or the API address.",
-                )
+        if isinstance(exc, socket.gaierror):
+            return e.ConnectionFailed(
+                f"Could not find {host} on the network.",
+                "You seem to be offline: check your internet connection.",
+            )
+        if isinstance(exc, ConnectionRefusedError):
+            return e.ConnectionFailed(
+                f"{host} refused the connection.",
+                "Check your internet connection, proxy, or the API address.",
+            )
+        if isinstance(exc, OSError) and "Tunnel connection failed" in str(exc):
+            return e.ConnectionFailed(
+                f"The proxy would not connect to {host}.",
+                "Check the proxy settings (HTTPS_PROXY), or ask your IT team.",
+            )
+        if isinstance(exc, http.client.RemoteDisconnected | ConnectionError):
+            return e.ConnectionFailed(
+                f"The connection to {host} broke off.", "Check your connection and try again."
+            )
+        unreadable = http.client.HTTPException | zlib.error | ValueError | UnicodeError | OverflowError
+        if isinstance(exc, unreadable):
+            return e.BadResponse(
+                f"{host} sent an answer this app could not read.",
+                "Try again; if it keeps happening, a proxy may be changing the traffic.",
+            )
+        if isinstance(exc, OSError):
             return e.ConnectionFailed(
                 f"The connection to {host} failed.",
                 "Check your internet connection and try again.",
