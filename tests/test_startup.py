@@ -22,17 +22,21 @@ from tests.test_window import STATUSES, lookup, rows
 def test_the_contact_is_named_before_the_rest_of_the_window_is_built(
     qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    titles: list[tuple[str, bool, str]] = []
+    titles: list[tuple[str, bool, str, str]] = []
 
     def watch(window: MainWindow) -> None:
         window.windowTitleChanged.connect(
-            lambda title: titles.append((title, window.is_ready, window.header.name_label.text()))
+            lambda title: titles.append(
+                (title, window.is_ready, window.header.name_label.text(), window.tabs.tabText(0))
+            )
         )
 
     history = tmp_path / "history.sqlite3"
     window = make_window(contact=DEMO_CONTACT_ID, history_path=history, before_show=watch)
-    # The title and the header named her while the rest of the window was still to be built.
-    assert titles[0] == (MARIA, False, MARIA)
+    # The title and the header named her while the rest of the window was still to be built
+    # (its tabs, still empty, claim no count).
+    assert titles[0] == (MARIA, False, MARIA, "Emails")
+    assert window.tabs.tabText(0) == "Emails (3)"
     # The contact was the first thing asked; the key's check (GET /me/) came after it.
     assert demo_server.seen[0].path == f"/api/v1/contact/{DEMO_CONTACT_ID}/"
     qtbot.waitUntil(lambda: any(s.path == "/api/v1/me/" for s in demo_server.seen), timeout=5000)

@@ -50,7 +50,7 @@ class ContactTabs(QTabWidget):
             layout = QVBoxLayout(page)
             layout.setContentsMargins(0, 0, 0, 0)
             self._pages.append(layout)
-            self.addTab(page, f"{title} (0)")
+            self.addTab(page, title)  # counts come with a contact
 
     def build_tables(self) -> None:
         from close_viewer.ui.table_models import (

@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QTimer
 
         register_secret(key)
+        self.key_edit.setText(key)  # (checked with GET /me/ once the rest is built)
         self._early_id = self._last_contact_id = ref.contact_id
         self._fetch_started = time.perf_counter()
         self.fetcher.finished.connect(self._early_answer)
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
         self.header.set_contact(contact)
         self._set_title(contact)
         self.welcome.hide()
-        self.tabs.show()
+        self.tabs.show()  # its pages fill once the rest is built, right after this is painted
         after_next_paint(self, lambda: self._build_rest(start_lookup=False, answer=contact))
 
     def _early_failed(self, error: errors.CloseViewerError) -> None:
@@ -892,9 +893,8 @@ class MainWindow(QMainWindow):
         self.error_banner.dismiss()
         self.results.hide()
         self.recent_view.hide()
-        if self.welcome.isVisible():
-            self.welcome.hide()
-            self.tabs.show()
+        self.welcome.hide()
+        self.tabs.show()
         if self.contact_edit.hasFocus() or not self.contact_edit.text():
             self.contact_edit.selectAll()  # the next paste replaces what was looked up
         self.header.set_contact(contact)
