@@ -7,12 +7,14 @@ import socket
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from close_viewer.core.history import History
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 from close_viewer.demo.samples import ORGANIZATION
+from close_viewer.ui.fetcher import Fetcher
 from close_viewer.ui.main_window import MainWindow
 from tests.conftest import MakeWindow
 from tests.test_window import lookup, rows
@@ -76,6 +78,25 @@ def test_offline_a_recent_contact_opens_from_its_saved_copy(
     assert "connect" in window.error_banner.message.lower() or "reach" in window.error_banner.message.lower()
 
 
+def test_a_timeout_keeps_the_saved_copy_and_says_why(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, DEMO_CONTACT_ID)
+    with DemoServer(latency=5) as slow:  # every answer 5 s late; this window waits 0.3 s
+        fetcher = Fetcher(client_options={"timeout": (2.0, 0.3)})
+        window = make_window(history_path=history, base_url=slow.base_url, fetcher=fetcher)
+        window.contact_edit.setText(DEMO_CONTACT_ID)
+        window.fetch()
+        assert window.header.stale_label.text().endswith("· refreshing…")
+        qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=10_000)
+        assert window.header.name_label.text() == MARIA  # the copy stays
+        assert window.header.stale_label.text().endswith("· not refreshed")
+        assert "did not answer within 0.3 seconds" in window.error_banner.message
+        assert "Showing the saved copy of" in window.error_banner.message
+        window.close()
+
+
 def test_the_fresh_contact_replaces_the_saved_copy(
     qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
 ) -> None:
@@ -137,7 +158,10 @@ def test_clear_history_and_copies_off(qtbot: QtBot, make_window: MakeWindow, tmp
     history = tmp_path / "data" / "history.sqlite3"
     window = make_window(history_path=history)
     lookup(qtbot, window, DEMO_CONTACT_ID)
-    window.set_keep_copies(False)
+    keep = window.findChild(QAction, "keepSavedCopiesAction")
+    assert keep.isChecked()
+    keep.trigger()  # File → Keep saved copies for offline use, turned off
+    assert not window.settings.keep_saved_copies
     assert window.keeper is not None and window.keeper.saved_copy(DEMO_CONTACT_ID) is None
     lookup(qtbot, window, CARLOS)
     assert window.keeper.saved_copy(CARLOS) is None  # only ids and names now
