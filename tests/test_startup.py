@@ -14,6 +14,7 @@ from close_viewer import logs
 from close_viewer.core.model import Contact
 from close_viewer.demo import DEMO_CONTACT_ID, DemoServer
 from close_viewer.ui.main_window import MainWindow
+from close_viewer.ui.startup import _FirstPaint
 from tests.conftest import MakeWindow
 from tests.test_recent import MARIA, _dead_url, _open_and_close
 from tests.test_window import STATUSES, lookup, rows
@@ -94,6 +95,16 @@ def test_closing_during_the_start_up_lookup_stops_its_thread(
     assert not window.fetcher._thread.isRunning()
     window._early_wait_over()  # the head start's timer, if it fires now, builds nothing
     assert not window.is_ready
+
+
+def test_closing_as_the_early_answer_shows_builds_nothing_more(qtbot: QtBot, make_window: MakeWindow) -> None:
+    def close_on_answer(window: MainWindow) -> None:
+        window.windowTitleChanged.connect(lambda _title: window.close())
+
+    window = make_window(contact=DEMO_CONTACT_ID, before_show=close_on_answer, built=False)
+    qtbot.waitUntil(lambda: not window.findChildren(_FirstPaint), timeout=5000)  # its paint watch fired
+    assert not window.is_ready  # the rest was not built for a closed window…
+    assert not window.fetcher._thread.isRunning()  # …and no thread was left running
 
 
 def test_a_record_made_before_the_log_is_set_up_is_written_scrubbed(

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._startup_notices: list[tuple[str, str]] = []
         self._checked_key = ""
         self._early_id = ""  # the contact the early lookup asks for, while it runs
+        self._closing = False
 
         # Qt appends the application's display name ("… — Close Contact Viewer").
         self.setWindowTitle(options.extra_title)
@@ -335,7 +336,10 @@ class MainWindow(QMainWindow):
 
     def _build_rest(self, start_lookup: bool = True, answer: Contact | None = None) -> None:
         """The rest of the window: tables, actions, workers; then the start-up lookup if
-        `start_lookup`, or the early lookup's `answer` in full."""
+        `start_lookup`, or the early lookup's `answer` in full. Not once the window is closed
+        (the rep closed it just after the early answer showed)."""
+        if self._closing:
+            return
         from PySide6.QtCore import Qt, QTimer
 
         from close_viewer.ui.actions import add_actions
@@ -1022,6 +1026,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
+        self._closing = True
         self._end_early()
         if not self.is_ready and getattr(self, "fetcher", None) is not None:
             self.fetcher.shutdown()  # closed while the early lookup ran: nothing else was built
