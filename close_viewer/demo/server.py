@@ -83,7 +83,7 @@ FAULTS: dict[str, Fault] = {
     "cont_truncated": Fault(200, b'{"id": "cont_truncated", "emails": [{"email": "a@'),
     "cont_badshape": Fault(200, {"id": "cont_badshape", "emails": {"email": "a@example.com"}}),
     "cont_huge": Fault(200, _BIG, compress=False),  # its Content-Length says it is too large
-    "cont_hugestream": Fault(200, _BIG, no_length=True),  # 3 KB of gzip that inflate to 3 MB
+    "cont_hugestream": Fault(200, _BIG, no_length=True),  # 14 KB of gzip that inflate to 3 MB
     "cont_gzipcut": Fault(
         200,
         gzip.compress(json.dumps({"id": "cont_gzipcut", "padding": "x" * 2000}).encode())[:-12],
