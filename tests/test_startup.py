@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from close_viewer import logs
 from close_viewer.core.model import Contact
 from close_viewer.demo import DEMO_CONTACT_ID, DemoServer
+from close_viewer.ui import main_window
 from close_viewer.ui.main_window import MainWindow
 from close_viewer.ui.startup import _FirstPaint
 from tests.conftest import MakeWindow
@@ -86,8 +87,9 @@ def test_a_slow_start_up_lookup_builds_the_window_and_can_be_cancelled(
 
 
 def test_closing_during_the_start_up_lookup_stops_its_thread(
-    qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer
+    qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(main_window, "EARLY_WAIT_MS", 60_000)  # however slow this machine, still early
     window = make_window(contact="cont_slow", built=False)
     qtbot.waitUntil(lambda: bool(demo_server.seen))  # the lookup is in flight
     assert not window.is_ready
@@ -98,10 +100,17 @@ def test_closing_during_the_start_up_lookup_stops_its_thread(
 
 
 def test_closing_as_the_early_answer_shows_builds_nothing_more(qtbot: QtBot, make_window: MakeWindow) -> None:
+    answered: list[str] = []
+
     def close_on_answer(window: MainWindow) -> None:
-        window.windowTitleChanged.connect(lambda _title: window.close())
+        def close(title: str) -> None:
+            answered.append(title)
+            window.close()
+
+        window.windowTitleChanged.connect(close)
 
     window = make_window(contact=DEMO_CONTACT_ID, before_show=close_on_answer, built=False)
+    qtbot.waitUntil(lambda: answered == [MARIA], timeout=10_000)
     qtbot.waitUntil(lambda: not window.findChildren(_FirstPaint), timeout=5000)  # its paint watch fired
     assert not window.is_ready  # the rest was not built for a closed window…
     assert not window.fetcher._thread.isRunning()  # …and no thread was left running
