@@ -41,6 +41,20 @@ def test_entries_survive_a_restart_newest_first(tmp_path: Path) -> None:
         assert [e.contact_id for e in again.recent(ORG_A, typed)][:1] == ["cont_3"], typed
 
 
+def test_the_read_at_open_reads_the_current_schema(tmp_path: Path) -> None:
+    # The background read that warms the disk cache at open swallows errors (it must never
+    # stop the app): so check here that each of its statements runs on this schema.
+    path = tmp_path / "history.sqlite3"
+    history = History(path)
+    history.record(ORG_A, "cont_1", "Ann", "CFO", "Acme", {"id": "cont_1"})
+    history.settle()
+    db = sqlite3.connect(path)
+    for read in history_module.WARM_READS:
+        db.execute(read).fetchall()
+    db.close()
+    history.close()
+
+
 def test_organizations_never_see_each_other(tmp_path: Path) -> None:
     h = History(tmp_path / "h.sqlite3")
     h.record(ORG_A, "cont_1", "Ann", body={"id": "cont_1"})
