@@ -62,6 +62,23 @@ def test_window_module_does_not_import_network_or_keychain(tmp_path: Path) -> No
     assert "heavy: []" in result.stdout
 
 
+def test_a_window_closed_at_its_first_paint_exits_cleanly(tmp_path: Path) -> None:
+    # The start-up benchmark's probe closes the window as it first paints, before the second
+    # build step: that step used to start the fetch thread anyway, and the process aborted
+    # at exit ("QThread: Destroyed while thread is still running", exit 134).
+    result = subprocess.run(
+        [sys.executable, "-m", "close_viewer", "--new-window"],
+        capture_output=True,
+        text=True,
+        env=app_env(tmp_path, CLOSE_VIEWER_STARTUP_PROBE="1", XDG_RUNTIME_DIR=str(tmp_path)),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.stdout.startswith("PAINT ")
+    assert result.returncode == 0, result.stderr
+    assert "QThread" not in result.stderr
+
+
 def test_version(tmp_path: Path) -> None:
     result = run_python("import close_viewer, sys; sys.exit(close_viewer.main(['--version']))", tmp_path)
     assert result.returncode == 0

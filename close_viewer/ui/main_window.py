@@ -255,6 +255,8 @@ class MainWindow(QMainWindow):
 
         The first step touches no `Qt.` enum: loading that namespace costs tens of
         milliseconds, so it happens here, after the window is on screen."""
+        if self._closing:
+            return  # closed at its first paint (the start-up benchmark does): nothing to start
         from close_viewer.ui.fetcher import Fetcher
 
         self.fetcher = self._given_fetcher or Fetcher()
