@@ -4,6 +4,7 @@ first, then in full. Whatever happens to that lookup, the window ends up whole a
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -116,15 +117,19 @@ def test_closing_as_the_early_answer_shows_builds_nothing_more(qtbot: QtBot, mak
     assert not window.fetcher._thread.isRunning()  # …and no thread was left running
 
 
-def test_a_record_made_before_the_log_is_set_up_is_written_scrubbed(
+def test_a_record_made_before_the_log_is_set_up_is_written_scrubbed_with_its_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(logs, "_path", [])
     monkeypatch.setattr(logs, "_pending", [])
     logs.register_secret("early-secret-key-0042")
-    logs.info("Loaded contact %s with early-secret-key-0042", "cont_early")
+    then = time.time() - 3600  # made an hour before the log was set up
+    with monkeypatch.context() as clock:
+        clock.setattr(logs.time, "time", lambda: then)
+        logs.info("Loaded contact %s with early-secret-key-0042", "cont_early")
     path = logs.setup_logging(tmp_path)
-    text = path.read_text(encoding="utf-8")
-    assert "Loaded contact cont_early with •••" in text
-    assert "early-secret-key-0042" not in text
+    (line,) = [ln for ln in path.read_text(encoding="utf-8").splitlines() if "cont_early" in ln]
+    assert line.startswith(time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(then)))
+    assert line.endswith("Loaded contact cont_early with •••")
+    assert "early-secret-key-0042" not in line
     assert logs._pending == []
