@@ -306,13 +306,8 @@ class MainWindow(QMainWindow):
             self.fetcher.failed.disconnect(self._early_failed)
         return contact_id
 
-    def _early_answer(self, contact: object) -> None:
+    def _early_answer(self, contact: Contact) -> None:
         if not self._end_early():
-            return
-        from close_viewer.core.model import Contact
-
-        if not isinstance(contact, Contact):  # a contact lookup answers with a contact
-            self._build_rest(start_lookup=False)
             return
         self.header.set_contact(contact)
         self._set_title(contact)
