@@ -60,7 +60,8 @@ def report(base_url: str | None = None, check_keychain: bool = False) -> tuple[s
         f"frozen: {'yes' if getattr(sys, 'frozen', False) else 'no'}",
         f"python: {sys.version.split()[0]} on {platform.platform()}",
         f"pyside6: {pyside_version}, qt: {qVersion()}",
-        f"http: Python's http.client, certifi: {_version('certifi')}, keyring: {_version('keyring')}",
+        f"http: requests {_version('requests')} (urllib3 {_version('urllib3')}, "
+        f"certifi {_version('certifi')}), keyring: {_version('keyring')}",
         f"keyring backend: {backend}",
         f"base url: {url}"
         + (f" (from {BASE_URL_ENV})" if os.environ.get(BASE_URL_ENV) and not base_url else ""),

@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from close_viewer.core import errors as e
 from close_viewer.core.api import CloseClient
-from close_viewer.core.api.transport import _proxies_for
+from close_viewer.core.api.wire import proxies_for as _proxies_for
 from close_viewer.core.cancel import CancelToken
 from close_viewer.core.config import validate_base_url
 from close_viewer.core.contact_ref import parse_contact_ref

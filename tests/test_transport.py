@@ -16,7 +16,7 @@ import pytest
 
 from close_viewer.core import errors as e
 from close_viewer.core.api import CloseClient
-from close_viewer.core.api.transport import _proxies_for
+from close_viewer.core.api.wire import proxies_for as _proxies_for
 from close_viewer.core.credentials import ApiKey
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 from close_viewer.demo.samples import load_samples

@@ -9,6 +9,8 @@ No Qt; never raises.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 MAX_DEPTH = 64
 
 
@@ -19,6 +21,7 @@ def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
     stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
         item, level = stack.pop()
+        children: Iterable[object]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list | tuple):

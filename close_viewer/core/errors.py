@@ -74,7 +74,13 @@ class PermissionDenied(CloseApiError):
     title = "No access"
 
 
-class ContactNotFound(CloseApiError):
+class NotFound(CloseApiError):
+    """Close has no such object (404): a user, an activity, a custom field schema."""
+
+    title = "Not found"
+
+
+class ContactNotFound(NotFound):
     title = "Contact not found"
 
 

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from close_viewer.core.api.transport import (
-    CancelToken,
-    Subject,
-    Transport,
-    collector_paused,
-    rate_limit_wait,
-)
+from close_viewer.core.api.retry import rate_limit_wait
+from close_viewer.core.api.transport import CancelToken, Subject, Transport, collector_paused
 
 if TYPE_CHECKING:
     from close_viewer.core.activity import ActivityPage
