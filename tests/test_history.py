@@ -159,13 +159,11 @@ def test_a_folder_that_cannot_be_created_turns_history_off(tmp_path: Path) -> No
 
 
 READ_ONLY_PROBE = """
-import importlib.util, sys
+import sys
 from pathlib import Path
-spec = importlib.util.spec_from_file_location("history", sys.argv[1])
-history = importlib.util.module_from_spec(spec)
-sys.modules["history"] = history
-spec.loader.exec_module(history)
-h = history.History(Path(sys.argv[2]) / "h.sqlite3")
+sys.path.insert(0, sys.argv[1])
+from close_viewer.core.history import History
+h = History(Path(sys.argv[2]) / "h.sqlite3")
 h.record("orga_A", "cont_1", "Ann")
 print(h.enabled, "|", h.disabled_reason)
 """
@@ -173,15 +171,21 @@ print(h.enabled, "|", h.disabled_reason)
 
 def test_a_read_only_folder_turns_history_off(tmp_path: Path) -> None:
     """As a user who cannot write the folder (root can write anywhere, so the probe runs
-    as `nobody` when the tests run as root)."""
+    as `nobody` when the tests run as root, on a copy of the Qt-free core it can read)."""
     folder = Path(tempfile.mkdtemp(prefix="close-viewer-ro-"))
     try:
-        module = folder / "history.py"
-        shutil.copy(history_module.__file__, module)
+        package = Path(history_module.__file__).parent.parent
+        code = folder / "code" / "close_viewer"
+        (code / "core").mkdir(parents=True)
+        shutil.copy(package / "__init__.py", code)
+        for module in (package / "core").glob("*.py"):
+            shutil.copy(module, code / "core")
         data = folder / "data"
         data.mkdir()
-        for p in (folder, module):
+        for p in (folder, *folder.rglob("*")):
             p.chmod(0o755 if p.is_dir() else 0o644)
+        if os.geteuid() == 0:
+            os.chown(data, 65534, 65534)  # the probe's own folder, which it cannot write
         data.chmod(0o555)
         python = sys.executable
         preexec = None
@@ -195,7 +199,7 @@ def test_a_read_only_folder_turns_history_off(tmp_path: Path) -> None:
                 os.setuid(65534)
 
         out = subprocess.run(
-            [python, "-c", READ_ONLY_PROBE, str(module), str(data)],
+            [python, "-c", READ_ONLY_PROBE, str(folder / "code"), str(data)],
             capture_output=True,
             text=True,
             timeout=30,

@@ -21,23 +21,28 @@ rows is not kept (its entry is), so no call writes megabytes.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import sqlite3
 import threading
 import time
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+from close_viewer.core import history_files
+from close_viewer.core.history_copy import copy_text, read_copy, without_secrets
+from close_viewer.core.history_files import UnsafePlace
+from close_viewer.core.history_schema import SCHEMA_V1, SCHEMA_VERSION, fold, migrate
+
+__all__ = ["SCHEMA_V1", "SCHEMA_VERSION", "Entry", "History", "SavedCopy", "fold"]
+
 RECENT_LIMIT = 50
 KEEP_DAYS = 30
 SAVED_COPY_MAX_ROWS = 2_000  # emails + phones + calls + subscriptions
-CHECKPOINT_EVERY = 50  # contacts recorded between two background checkpoints
+CHECKPOINT_EVERY = 50  # contacts recorded between two background checkpoints…
+CHECKPOINT_BYTES = 1_000_000  # …or this much saved-copy text, whichever comes first
+WAL_LIMIT = 2_000_000  # bytes the write-ahead log is cut back to once checkpointed
 WARM_READS = (  # every page of what the recent list and a search read (see checkpoint_soon)
     "SELECT sum(length(search)), sum(length(name)) FROM entries",
     "SELECT count(*) FROM entries INDEXED BY entries_by_time WHERE organization_id > ''",
@@ -45,71 +50,6 @@ WARM_READS = (  # every page of what the recent list and a search read (see chec
     "SELECT count(*) FROM entries_search_idx",
     "SELECT sum(length(sz)) FROM entries_search_docsize",
 )
-
-# Version 1, the first schema, as it shipped: kept to test the upgrade from it.
-SCHEMA_V1 = """
-CREATE TABLE entries (
-    organization_id TEXT NOT NULL,
-    contact_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    company TEXT NOT NULL DEFAULT '',
-    opened_at REAL NOT NULL,
-    PRIMARY KEY (organization_id, contact_id)
-);
-CREATE TABLE saved (
-    organization_id TEXT NOT NULL,
-    contact_id TEXT NOT NULL,
-    saved_at REAL NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (organization_id, contact_id)
-);
-"""
-
-
-def fold(text: str) -> str:
-    """Text as the recent list searches it: lower case, accents off ("María" -> "maria")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _to_v2(db: sqlite3.Connection) -> None:
-    """Version 2: the contact's title, a folded search text, indexes by time."""
-    db.execute("ALTER TABLE entries ADD COLUMN title TEXT NOT NULL DEFAULT ''")
-    db.execute("ALTER TABLE entries ADD COLUMN search TEXT NOT NULL DEFAULT ''")
-    db.execute("CREATE INDEX entries_by_time ON entries (organization_id, opened_at DESC)")
-    db.execute("CREATE INDEX saved_by_time ON saved (saved_at)")
-    rows = db.execute("SELECT rowid, contact_id, name, company FROM entries").fetchall()
-    db.executemany(
-        "UPDATE entries SET search = ? WHERE rowid = ?",
-        [(fold(f"{name} {company} {contact_id}"), rowid) for rowid, contact_id, name, company in rows],
-    )
-    db.execute("SAVEPOINT search_index")
-    try:  # a substring index (SQLite 3.34+ with FTS5); without it, searches read every entry
-        for statement in SEARCH_INDEX:
-            db.execute(statement)
-        db.execute("INSERT INTO entries_search (entries_search) VALUES ('rebuild')")
-    except sqlite3.OperationalError:
-        db.execute("ROLLBACK TO search_index")
-    db.execute("RELEASE search_index")
-
-
-SEARCH_INDEX = (
-    "CREATE VIRTUAL TABLE entries_search USING fts5("
-    "search, content='entries', content_rowid='rowid', tokenize='trigram')",
-    "CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN "
-    "INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search); END",
-    "CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN "
-    "INSERT INTO entries_search (entries_search, rowid, search) "
-    "VALUES ('delete', old.rowid, old.search); END",
-    "CREATE TRIGGER entries_changed AFTER UPDATE OF search ON entries BEGIN "
-    "INSERT INTO entries_search (entries_search, rowid, search) "
-    "VALUES ('delete', old.rowid, old.search); "
-    "INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search); END",
-)
-
-
-# Each step takes the file from version N to N + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2}
 
 
 @dataclass(frozen=True)
@@ -134,15 +74,26 @@ def _moment(seconds: float) -> datetime:
 class History:
     """The history file at `path`. Safe to call in any state: after a failure, calls do nothing."""
 
-    def __init__(self, path: Path, keep_copies: bool = True, keep_days: int = KEEP_DAYS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        keep_copies: bool = True,
+        keep_days: int = KEEP_DAYS,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        """`log` hears of what was not kept (never its content)."""
         self.path = path
         self.keep_copies = keep_copies
         self.keep_days = keep_days
+        self.log: Callable[[str], None] = log or (lambda _message: None)
+        # Every form of every secret the app holds: removed from all text before it is stored.
+        self.secrets: Callable[[], Iterable[str]] = lambda: ()
         self.reset_reason = ""  # set once when a damaged file was moved aside
         self.disabled_reason = ""  # set when history cannot be written at all
         self._db: sqlite3.Connection | None = None
         self._indexed = False  # whether entries_search (the substring index) exists
         self._writes = 0
+        self._copy_bytes = 0  # saved-copy text written since the last checkpoint
         self._checkpointer: threading.Thread | None = None
         self._open()
         self.checkpoint_soon(warm=True)
@@ -159,24 +110,25 @@ class History:
                 self._disable(exc)
         except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
             self._replace_damaged(exc)
+        except UnsafePlace as exc:
+            self._refuse(exc)
         except OSError as exc:
             self._disable(exc)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)  # never readable by others
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            os.chmod(self.path, 0o600)
+        # Never through a link, never in a folder others can change (UnsafePlace).
+        history_files.prepare(self.path, self.log)
         db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            # No checkpoint inside a call the window waits for: they run in a thread (below).
+            # No checkpoint inside a call the window waits for: they run in a thread (below);
+            # once one has run, the log is cut back to WAL_LIMIT bytes (it reached 26 MB).
             db.execute("PRAGMA wal_autocheckpoint=0")
+            db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
+            db.execute("PRAGMA secure_delete=ON")  # what is deleted (Clear history) is overwritten
             db.execute("PRAGMA foreign_keys=ON")
-            self._migrate(db)
+            migrate(db)
             db.execute("SELECT count(*) FROM entries").fetchone()  # a damaged file says so here
             self._indexed = bool(
                 db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries_search'").fetchone()
@@ -184,31 +136,8 @@ class History:
         except BaseException:
             db.close()
             raise
-        for suffix in ("-wal", "-shm"):  # WAL's side files hold the same data
-            with contextlib.suppress(OSError):
-                os.chmod(f"{self.path}{suffix}", 0o600)
+        history_files.make_side_files_private(self.path)  # WAL's side files hold the same data
         return db
-
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"history file is from a newer version ({version})")
-        if version == SCHEMA_VERSION:
-            return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if version == 0:
-                for statement in SCHEMA_V1.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-            for step in range(max(1, version), SCHEMA_VERSION):
-                MIGRATIONS[step](db)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def _replace_damaged(self, exc: BaseException) -> None:
         """Move the damaged file (and its WAL) aside, keep it for support, start afresh."""
@@ -236,6 +165,11 @@ class History:
             f"cannot be written ({_words(exc)}). Lookups work as usual."
         )
 
+    def _refuse(self, exc: UnsafePlace) -> None:
+        """A link or a folder others can change: nothing is written there (see history_files)."""
+        self.close()
+        self.disabled_reason = f"Recent contacts are off: {exc}. Lookups work as usual."
+
     def checkpoint_soon(self, warm: bool = False) -> None:
         """Fold the write-ahead log into the file, in a thread with its own connection
         (SQLite lets it run beside this one), so that no call of the window's pays for it.
@@ -261,6 +195,7 @@ class History:
                 finally:
                     db.close()
 
+        self._copy_bytes = 0
         self._checkpointer = threading.Thread(target=work, name="history-checkpoint", daemon=True)
         self._checkpointer.start()
 
@@ -309,16 +244,19 @@ class History:
         rows: int = 0,
     ) -> None:
         """A contact was opened: it goes to the top of the list; its saved copy is replaced
-        (if copies are kept and it has at most SAVED_COPY_MAX_ROWS rows)."""
+        (if copies are kept and it has at most SAVED_COPY_MAX_ROWS rows, and it can be
+        written: see history_copy). Never raises, whatever the body holds."""
         if not organization_id or not contact_id:
             return
+        secrets = list(self.secrets())
+        name, title, company = (without_secrets(str(t), secrets) for t in (name, title, company))
         if not company:  # the company comes with the card: keep the one known until then
             known = self.entry(organization_id, contact_id)
             company = known.company if known is not None else ""
         now = time.time()
         search = fold(f"{name} {title} {company} {contact_id}")
         self._writes += 1
-        if self._writes % CHECKPOINT_EVERY == 0:
+        if self._writes % CHECKPOINT_EVERY == 0 or self._copy_bytes >= CHECKPOINT_BYTES:
             self.checkpoint_soon()
         self._run(
             "INSERT INTO entries (organization_id, contact_id, name, title, company, opened_at, search) "
@@ -336,14 +274,19 @@ class History:
                 search,
             ),
         )
+        text: str | None = None
         if self.keep_copies and body is not None and rows <= SAVED_COPY_MAX_ROWS:
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            text, why = copy_text(body, secrets)
+            if text is None:
+                self.log(f"The saved copy of {contact_id} was not kept: {why}")
+        if text is not None:
+            self._copy_bytes += len(text)
             self._run(
                 "INSERT OR REPLACE INTO saved (organization_id, contact_id, saved_at, body) "
                 "VALUES (?, ?, ?, ?)",
                 (organization_id, contact_id, now, text),
             )
-        elif body is not None:  # too large now, or copies off: no stale copy may stay behind
+        elif body is not None:  # too large or unsavable now, or copies off: no stale copy stays
             self._run(
                 "DELETE FROM saved WHERE organization_id = ? AND contact_id = ?",
                 (organization_id, contact_id),
@@ -351,6 +294,7 @@ class History:
 
     def set_company(self, organization_id: str, contact_id: str, company: str) -> None:
         """The company arrives after the contact (with its card)."""
+        company = without_secrets(company, self.secrets())
         if company:
             self._run(
                 "UPDATE entries SET company = ?, search = search || ' ' || ? "
@@ -399,13 +343,8 @@ class History:
             "SELECT body, saved_at FROM saved WHERE organization_id = ? AND contact_id = ?",
             (organization_id, contact_id),
         )
-        if not rows:
-            return None
-        try:
-            body = json.loads(rows[0][0])
-        except ValueError:
-            return None
-        return SavedCopy(body, _moment(rows[0][1])) if isinstance(body, dict) else None
+        body = read_copy(rows[0][0]) if rows else None  # (None for one too deep to show)
+        return SavedCopy(body, _moment(rows[0][1])) if body is not None else None
 
     def prune(self, now: float | None = None) -> None:
         """Delete saved copies older than `keep_days` (entries stay: ids and names only)."""
@@ -417,12 +356,34 @@ class History:
         self._run("DELETE FROM saved")
 
     def clear(self) -> None:
-        """Every entry and saved copy, of every organization: the files go, a new one is made."""
+        """Every entry and saved copy, of every organization, emptied in the file itself, so
+        that every window with the file open (--new-window) sees it at once and none goes on
+        writing to a file that is gone: deleted rows are overwritten (secure_delete), the
+        file is rebuilt (VACUUM) and the write-ahead log emptied. A file that cannot be
+        cleared so (damaged) is deleted and made anew."""
         if self._db is None:
             return
-        self.close()
         if self._checkpointer is not None:
             self._checkpointer.join(timeout=5)
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM saved")
+                db.execute("DELETE FROM entries")
+                if self._indexed:  # the substring index's old segments go too
+                    db.execute("INSERT INTO entries_search (entries_search) VALUES ('rebuild')")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            self._remake()
+
+    def _remake(self) -> None:
+        self.close()
         try:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)

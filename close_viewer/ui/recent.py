@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from close_viewer import logs
 from close_viewer.core.formatting import relative
 from close_viewer.core.history import RECENT_LIMIT, Entry, History, SavedCopy
 from close_viewer.core.search_model import Match
@@ -56,7 +57,10 @@ class HistoryKeeper(QObject):
         super().__init__(parent)
         self.settings = settings
         self.remember_keys = remember_keys  # off in demo mode: it writes nothing about its key
-        self.history = History(path, keep_copies=settings.keep_saved_copies, keep_days=settings.history_days)
+        self.history = History(
+            path, keep_copies=settings.keep_saved_copies, keep_days=settings.history_days, log=logs.info
+        )
+        self.history.secrets = logs.registered_secrets  # the key is never stored, even if echoed
         self.history.prune()
         self.organization_id = ""
         self._key_tag = ""
