@@ -549,8 +549,8 @@ class MainWindow(QMainWindow):
 
         try:
             contact = parse_contact(copy.body)
-        except errors.CloseViewerError:
-            return False  # a copy this version cannot read: the lookup will do
+        except Exception:  # a copy this version cannot read: the lookup will do
+            return False
         if contact.id != contact_id:
             return False
         self._display(contact)
@@ -920,19 +920,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loaded {name} in {elapsed:.2f} s.", 8000)
         if self.options.session_key_source != "demo mode":  # the demo never leaks into a real session
             self.settings.last_contact = contact.id
-        self._remember_key_after_success()
-        if self.keeper is not None:  # (demo mode keeps its own history file)
-            card = self.header.card
-            company = card.lead.name if card is not None and card.lead is not None else ""
-            self.keeper.record(contact, company)
-        from close_viewer.core.credentials import ApiKey
+        from close_viewer.ui.followups import after_contact_shown
 
-        self.lookups.enrich(contact, ApiKey(self.key_edit.text().strip()))
-        if self.tabs.activity is not None:
-            self.tabs.activity.start(contact.id, bool(contact.lead_id))
-            # Asked once the contact's table is painted, so the timeline never delays it.
-            view = self.tabs.current_view()
-            after_next_paint(view if view is not None else self.tabs, self._load_activity)
+        after_contact_shown(self, contact)  # history, card, timeline: each on its own
         logs.info("Loaded contact %s in %.3f s", contact.id, elapsed)
         self.contact_shown.emit(contact)
 
