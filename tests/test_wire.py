@@ -44,9 +44,11 @@ def close_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
     """One self-signed certificate for Close's stand-in host and for 127.0.0.1 (the https
     proxy), trusted the way a company's own authority is: through $REQUESTS_CA_BUNDLE."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    HOST = CLOSE_HOST  # noqa: N806
+    names = f"subjectAltName=DNS:{HOST},IP:127.0.0.1"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={CLOSE_HOST}",
-         "-addext", f"subjectAltName=DNS:{CLOSE_HOST},IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}",
+         "-addext", names, "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
     )  # fmt: skip
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
@@ -253,11 +255,15 @@ def test_a_cancel_shuts_the_request_down_so_its_thread_ends() -> None:
         srv.hold = threading.Event()
         client = CloseClient(srv.base_url, timeout=(5.0, 60.0))
         token = CancelToken()
-        caller = threading.Thread(
-            target=lambda: pytest.raises(
-                e.FetchCancelled, client.fetch_contact, DEMO_CONTACT_ID, KEY, None, token
-            )
-        )
+        outcome: list[BaseException] = []
+
+        def look_up() -> None:
+            try:
+                client.fetch_contact(DEMO_CONTACT_ID, KEY, cancel=token)
+            except BaseException as exc:
+                outcome.append(exc)
+
+        caller = threading.Thread(target=look_up)
         before = {t for t in threading.enumerate() if t.name == "http-request"}
         caller.start()
         while not srv.headers:  # the request reached the server
@@ -267,6 +273,7 @@ def test_a_cancel_shuts_the_request_down_so_its_thread_ends() -> None:
         caller.join(10)
         request_thread.join(10)
         assert not caller.is_alive()
+        assert len(outcome) == 1 and isinstance(outcome[0], e.FetchCancelled)
         assert not request_thread.is_alive()  # ended by the cancel: the server still holds
         assert not srv.hold.is_set()
         client.close()
