@@ -132,16 +132,16 @@ def _after_start(window: MainWindow) -> None:
     info("Started %s %s", APP_NAME, __version__)
 
 
-def _listen_for_others(window: MainWindow, path: str) -> None:
+def _listen_for_others(window: MainWindow, paths: list[str]) -> None:
     """Be the one window: a later `close-viewer CONTACT` hands CONTACT to this one."""
     from close_viewer.logs import info
     from close_viewer.ui.instance_server import InstanceServer
 
-    server = InstanceServer(path, window)
+    server = InstanceServer(paths, window)
     server.received.connect(window.bring_forward)
     window.closed.connect(server.close)
     if not server.listen():
-        info("Another window already listens at %s: this one does not", path)
+        info("Another window already listens at %s: this one does not", paths[0])
 
 
 _signal_pipe: list[object] = []  # keeps the wake-up sockets and notifier alive
@@ -234,10 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         text, ok = report(args.base_url, args.check_keychain)
         print(text)
         return 0 if ok else 1
-    from close_viewer.instance import hand_off, socket_path
+    from close_viewer.instance import hand_off_any, socket_paths
 
-    instance_path = None if args.new_window else socket_path(demo=args.demo)
-    if instance_path is not None and hand_off(instance_path, args.contact):
+    instance_paths = None if args.new_window else socket_paths(demo=args.demo)
+    if instance_paths is not None and hand_off_any(instance_paths, args.contact):
         return 0  # the running window looks it up
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtGui import QGuiApplication
@@ -327,8 +327,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def once_built() -> None:
         after_next_paint(window, start_once)
-        if instance_path is not None:
-            after_next_paint(window, lambda: _listen_for_others(window, instance_path))
+        if instance_paths is not None:
+            after_next_paint(window, lambda: _listen_for_others(window, instance_paths))
 
     window.ready.connect(once_built)
     window.closed.connect(start_once)  # closed sooner: what was logged so far is still written

@@ -15,7 +15,15 @@ import socket
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from close_viewer.instance import MAX_MESSAGE, is_alive, read_message
+from close_viewer.instance import (
+    MAX_MESSAGE,
+    _peer_is_us,
+    _warn,
+    ensure_private_dir,
+    inspect,
+    is_alive,
+    read_message,
+)
 
 SILENT_CLIENT_MS = 2000  # a connection that says nothing is dropped after this
 
@@ -60,37 +68,60 @@ class _Client(QObject):
 
 
 class InstanceServer(QObject):
+    """Listens at the first of `paths` it can own (see close_viewer.instance.socket_paths)."""
+
     received = Signal(str)
 
-    def __init__(self, path: str | os.PathLike[str], parent: QObject | None = None) -> None:
+    def __init__(self, paths: str | os.PathLike[str] | list[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.path = os.fspath(path)
+        self.paths = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else list(paths)
+        self.path = self.paths[0]  # where it listens, once it does
         self._socket: socket.socket | None = None
         self._notifier: QSocketNotifier | None = None
 
     def listen(self) -> bool:
-        """Listen at `path`, readable by this user only; a file left there by a crashed
-        window is replaced. False if another window listens there already, or it cannot."""
-        if os.path.exists(self.path):
-            if is_alive(self.path):
-                return False
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
+        """Listen at the first place that is free or holds our own leftover socket (a crashed
+        window's, replaced), readable by this user only. A place another user's file or
+        socket holds is passed over (with a warning in the log) for the next. False if
+        another of our windows listens already, or no place can be had."""
+        for index, path in enumerate(self.paths):
+            if index > 0 and not ensure_private_dir(os.path.dirname(path)):
+                continue
+            place = inspect(path)
+            if place.kind == "foreign":
+                _warn(f"{path} {place.why}: listening elsewhere")
+                continue
+            if place.kind == "ours":
+                if is_alive(path):
+                    return False  # another window of ours answers there
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            server = self._bind(path)
+            if server is not None:
+                self.path = path
+                self._start(server)
+                return True
+        return False
+
+    @staticmethod
+    def _bind(path: str) -> socket.socket | None:
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         previous = os.umask(0o177)  # the socket file is created 0600
         try:
-            server.bind(self.path)
+            server.bind(path)
             server.listen(8)
         except OSError:
             server.close()
-            return False
+            return None
         finally:
             os.umask(previous)
+        return server
+
+    def _start(self, server: socket.socket) -> None:
         server.setblocking(False)
         self._socket = server
         self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._accept)
-        return True
 
     @property
     def listening(self) -> bool:
@@ -113,6 +144,9 @@ class InstanceServer(QObject):
         try:
             conn, _ = self._socket.accept()
         except OSError:  # (BlockingIOError: another notification took it)
+            return
+        if not _peer_is_us(conn):  # (only the rep can reach the 0600 socket; checked anyway)
+            conn.close()
             return
         client = _Client(conn, self)
         client.done.connect(lambda _client, text: self.received.emit(text))
