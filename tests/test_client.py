@@ -76,6 +76,7 @@ def test_connection_is_reused(demo_server: DemoServer, demo_key: ApiKey) -> None
         ("cont_notjson", e.BadResponse, "not valid JSON"),
         ("cont_truncated", e.BadResponse, "not valid JSON"),
         ("cont_gzipcut", e.BadResponse, "could not read"),
+        ("cont_deep", e.BadResponse, "nested too deeply"),
         ("cont_badshape", e.ContactParseError, "emails should be a list"),
         ("cont_drop", e.ConnectionFailed, "connection to 127.0.0.1"),
     ],

@@ -89,5 +89,8 @@ def parse_lead_contacts(body: object, lead_id: str) -> LeadContacts:
     name = text_or_blank(body.get("display_name")) or text_or_blank(body.get("name"))
     contacts: Any = body.get("contacts")
     items = contacts if isinstance(contacts, list) else []
-    matches = tuple(m for m in (match_from(item, company=name) for item in items) if m is not None)
+    found = (match_from(item, company=name) for item in items)
+    # A contact that says it belongs to another lead is not this lead's (a server's mistake,
+    # or a forged answer); one that does not say is taken as the lead's own.
+    matches = tuple(m for m in found if m is not None and m.lead_id in ("", lead_id))
     return LeadContacts(lead_id, name, matches)

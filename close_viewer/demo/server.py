@@ -97,6 +97,8 @@ FAULTS: dict[str, Fault] = {
     "cont_redirectloop": Fault(302, None, {"Location": f"{API_PREFIX}/contact/cont_redirectloop/"}),
     "cont_forgedid": Fault(200, {"id": "cont_Forged\n2026-01-01 INFO fake log line"}),
     "cont_drip": Fault(200, {"id": "cont_drip", "padding": "x" * 200}, drip=0.1),
+    # 985 levels: json.loads takes it, json.dumps and any recursive walk of it then fail.
+    "cont_deep": Fault(200, b'{"id": "cont_deep", "notes": ' + b"[" * 985 + b"]" * 985 + b"}"),
     "cont_echokey": Fault(400, None),  # answers with the API key it was sent, in every form
 }
 

@@ -59,10 +59,14 @@ def decode(raw: bytes, strict: bool = True) -> object:
     than any Close object, is a BadResponse; not strict (an error's body): None."""
     try:
         value = json.loads(raw)
-    except (ValueError, RecursionError):
+    except ValueError:
         if not strict:
             return None
         raise _unreadable("not valid JSON") from None
+    except RecursionError:  # deeper than the thread's stack allows: deeper than MAX_DEPTH
+        value = None
+        if strict:
+            raise _unreadable("nested too deeply") from None
     if too_deep(value):
         if not strict:
             return None
@@ -109,9 +113,11 @@ class Transport:
         subject: Subject,
         params: Mapping[str, str] | None = None,
         cancel: CancelToken | None = None,
+        max_bytes: int | None = None,
     ) -> object:
-        """GET `path`; the decoded JSON answer, or a CloseViewerError naming `subject`."""
-        return self._request("GET", self.url(path, params), None, credential, subject, cancel)
+        """GET `path`; the decoded JSON answer, or a CloseViewerError naming `subject`.
+        `max_bytes` lowers the cap on the answer's size for this request."""
+        return self._request("GET", self.url(path, params), None, credential, subject, cancel, max_bytes)
 
     def post(
         self,
@@ -133,6 +139,7 @@ class Transport:
         credential: Credential,
         subject: Subject,
         cancel: CancelToken | None,
+        max_bytes: int | None = None,
     ) -> object:
         token = cancel or CancelToken()
         headers = {"Authorization": credential.authorization()}
@@ -144,7 +151,7 @@ class Transport:
             while True:
                 if token.cancelled:
                     raise e.FetchCancelled("The lookup was cancelled.")
-                answer = self.wire.send(method, url, headers, data, token)
+                answer = self.wire.send(method, url, headers, data, token, max_bytes)
                 if answer.status == 200:
                     return decode(answer.body)
                 body = decode(answer.body, strict=False)

@@ -10,6 +10,9 @@ from close_viewer.core.credentials import Credential
 from close_viewer.core.names import Me, parse_me, parse_user, parse_users
 
 PAGE = 100
+MAX_PAGES = 20
+PAGE_BYTES = 4 * 1024 * 1024  # a page of 100 users is about 100 KB; a server ignoring _limit stops here
+MAX_NAMES = 5000  # names kept for a session, at most
 
 
 def me(transport: Transport, credential: Credential, cancel: CancelToken | None = None) -> Me:
@@ -17,13 +20,19 @@ def me(transport: Transport, credential: Credential, cancel: CancelToken | None 
 
 
 def users(transport: Transport, credential: Credential, cancel: CancelToken | None = None) -> dict[str, str]:
-    """Every user of the organization: id → name (all pages, at most 20)."""
+    """The organization's users: id → name, within a budget across pages (at most MAX_PAGES
+    pages of PAGE_BYTES each, MAX_NAMES names kept), so a server that ignores `_limit` or
+    always says `has_more` cannot fill memory; an empty page ends the list."""
     names: dict[str, str] = {}
-    for page in range(20):
+    for page in range(MAX_PAGES):
         params = {"_skip": str(page * PAGE), "_limit": str(PAGE)}
-        found, more = parse_users(transport.get("/user/", credential, Subject("users"), params, cancel))
-        names.update(found)
-        if not more:
+        body = transport.get("/user/", credential, Subject("users"), params, cancel, max_bytes=PAGE_BYTES)
+        found, more = parse_users(body)
+        for user_id, name in found.items():
+            if len(names) >= MAX_NAMES:
+                return names
+            names[user_id] = name
+        if not more or not found:
             break
     return names
 

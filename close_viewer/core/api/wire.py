@@ -177,7 +177,13 @@ class Wire:
             session.close()
 
     def send(
-        self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: bytes | None,
+        token: CancelToken,
+        max_bytes: int | None = None,
     ) -> Answer:
         """One request, within a deadline (connect + read timeout) and abandonable at once.
 
@@ -185,14 +191,16 @@ class Wire:
         interrupted from outside, and a server that sends one byte at a time never
         trips the read timeout. The caller waits for the answer, the cancel token or
         the deadline, whichever comes first; an abandoned request ends on its own
-        (its socket is shut down, or its timeouts run out) and its result is dropped."""
+        (its socket is shut down, or its timeouts run out) and its result is dropped.
+        `max_bytes` lowers the cap on the decoded body for this request."""
+        cap = min(self.max_body_bytes, max_bytes or self.max_body_bytes)
         done = threading.Event()
         outcome: list[Any] = []
 
         def run() -> None:
             _request_token.token = token
             try:
-                outcome.append(self._send_blocking(method, url, headers, data, token))
+                outcome.append(self._send_blocking(method, url, headers, data, token, cap))
             except BaseException as exc:  # handed to the caller, whatever it is
                 outcome.append(exc)
             finally:
@@ -223,7 +231,7 @@ class Wire:
         return result
 
     def _send_blocking(
-        self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken, cap: int
     ) -> Answer:
         if self.proxy and urlsplit(self.proxy).scheme.lower() not in PROXY_SCHEMES:
             scheme = urlsplit(self.proxy).scheme.lower()[:10]
@@ -233,12 +241,12 @@ class Wire:
             )
         try:
             try:
-                return self._exchange(method, url, headers, data)
+                return self._exchange(method, url, headers, data, cap)
             except requests.ConnectionError as exc:
                 if token.cancelled or not is_dropped_connection(exc):
                     raise
                 # The server closed a kept-alive connection just as it was reused: once more, anew.
-                return self._exchange(method, url, headers, data)
+                return self._exchange(method, url, headers, data, cap)
         except e.CloseViewerError:
             raise
         except Exception as exc:
@@ -246,7 +254,9 @@ class Wire:
                 raise e.FetchCancelled("The lookup was cancelled.") from None
             raise network_error(exc, self.host, self.timeout) from None
 
-    def _exchange(self, method: str, url: str, headers: dict[str, str], data: bytes | None) -> Answer:
+    def _exchange(
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None, cap: int
+    ) -> Answer:
         with self._lock:
             if self._session is None:
                 self._session = new_session()
@@ -266,24 +276,24 @@ class Wire:
         except requests.exceptions.ConnectTimeout as exc:
             raise ConnectTimedOut() from exc
         with resp:  # an answer given up on (too large, unreadable) gives its connection back closed
-            return Answer(resp.status_code, resp.headers, self._read_body(resp))
+            return Answer(resp.status_code, resp.headers, self._read_body(resp, cap))
 
-    def _read_body(self, resp: requests.Response) -> bytes:
+    def _read_body(self, resp: requests.Response, cap: int) -> bytes:
         """The whole body, decompressed, up to the cap (compressed or not, declared or not)."""
         declared = resp.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise self.too_large()
+        if declared.isdigit() and int(declared) > cap:
+            raise self.too_large(cap)
         chunks: list[bytes] = []
         size = 0
         for chunk in resp.raw.stream(CHUNK, decode_content=True):
             size += len(chunk)
-            if size > self.max_body_bytes:
-                raise self.too_large()
+            if size > cap:
+                raise self.too_large(cap)
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def too_large(self) -> e.ResponseTooLarge:
-        limit = self.max_body_bytes // (1024 * 1024)
+    def too_large(self, cap: int) -> e.ResponseTooLarge:
+        limit = max(1, cap // (1024 * 1024))
         return e.ResponseTooLarge(
             f"Close sent an answer larger than {limit} MB; it was not loaded.",
             "Try again with fewer fields (--fields), or report the contact id.",
