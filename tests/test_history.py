@@ -229,3 +229,83 @@ def test_empty_or_truncated_files_never_stop_the_app(tmp_path: Path, bad: bytes)
     h = History(path)
     h.record(ORG_A, "cont_1", "Ann")
     assert [e.contact_id for e in h.recent(ORG_A)] == ["cont_1"]
+
+
+def _deep(levels: int) -> dict[str, object]:
+    """A body nested `levels` deep (json.loads takes about 990)."""
+    inner: object = []
+    for _ in range(levels):
+        inner = [inner]
+    return {"id": "cont_deep", "name": "Deep", "notes": inner}
+
+
+def test_a_contact_too_deep_or_not_json_is_not_saved_and_never_raises(tmp_path: Path) -> None:
+    said: list[str] = []
+    h = History(tmp_path / "h.sqlite3", log=said.append)
+    h.record(ORG_A, "cont_deep", "Deep", body={"id": "cont_deep", "note": "an old copy"})
+    circular: dict[str, object] = {"id": "cont_loop"}
+    circular["self"] = circular
+    for contact_id, body in (
+        ("cont_deep", _deep(985)),  # json.dumps hit the recursion limit here
+        ("cont_loop", circular),
+        ("cont_set", {"id": "cont_set", "tags": {"a", "b"}}),  # not JSON at all
+    ):
+        h.record(ORG_A, contact_id, "Odd", body=body)
+        assert h.saved_copy(ORG_A, contact_id) is None  # not saved, and no stale copy left
+    assert [e.contact_id for e in h.recent(ORG_A)] == ["cont_set", "cont_loop", "cont_deep"]
+    assert len(said) == 3 and all("was not kept" in line for line in said)
+    assert not any("Odd" in line or "an old copy" in line for line in said)  # never its content
+    assert h.enabled
+
+
+def test_a_deep_copy_saved_earlier_is_not_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    h.record(ORG_A, "cont_deep", "Deep", body={"id": "cont_deep"})
+    # As an older version saved it: 985 levels, which json.loads takes.
+    h._run("UPDATE saved SET body = ?", ('{"id": "cont_deep", "x": ' + "[" * 985 + "]" * 985 + "}",))
+    assert h.saved_copy(ORG_A, "cont_deep") is None
+    h._run("UPDATE saved SET body = ?", ("[" * 100_000 + "]" * 100_000,))  # json.loads: RecursionError
+    assert h.saved_copy(ORG_A, "cont_deep") is None
+    assert h.recent(ORG_A)[0].contact_id == "cont_deep" and h.enabled
+
+
+KEY = "api_7Hq2LkZ9xWvB3nR8tYp4Ms6Dc1Fg.0aJe"
+
+
+def test_the_key_echoed_in_contact_data_is_never_stored(tmp_path: Path) -> None:
+    from close_viewer.core.credentials import secret_forms
+
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    h.secrets = lambda: secret_forms(KEY)  # as the window hands in every key it holds
+    body = {
+        "id": "cont_1",
+        "name": f"Echo {KEY}",
+        "notes": [{"text": f"key={KEY}"}, {"nested": {"deeper": f"\u201c{KEY}\u201d"}}],
+        f"field_{KEY}": 1,
+    }
+    h.record(ORG_A, "cont_1", f"Echo {KEY}", f"title {KEY}", f"Co {KEY}", body)
+    h.set_company(ORG_A, "cont_1", f"Later {KEY}")
+    copy = h.saved_copy(ORG_A, "cont_1")
+    assert copy is not None and copy.body["name"] == "Echo •••"
+    assert copy.body["notes"][0] == {"text": "key=•••"}
+    assert h.recent(ORG_A)[0].name == "Echo •••"
+    h.close()
+    data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("h.sqlite3"))
+    for form in (KEY, KEY.replace(".", "\\u002e")):
+        assert form.encode() not in data
+    assert b"Echo" in data  # (the file was read)
+
+
+def test_the_write_ahead_log_stays_small(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    wal = Path(f"{path}-wal")
+    biggest = 0
+    for n in range(120):  # 120 lookups of contacts with 100 KB saved copies: 12 MB written
+        h.record(ORG_A, f"cont_{n}", f"Person {n}", body={"id": f"cont_{n}", "notes": "x" * 100_000})
+        h.settle()  # (the background checkpoint has run, as between a rep's lookups)
+        biggest = max(biggest, wal.stat().st_size)
+    assert biggest < 4_000_000, biggest  # it reached 16-26 MB in a session
+    assert h.saved_copy(ORG_A, "cont_119") is not None

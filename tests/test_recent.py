@@ -3,15 +3,22 @@ windows closed and opened again as restarts, the demo server (or no server: offl
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from close_viewer.core import errors
+from close_viewer.core.api import CloseClient
+from close_viewer.core.cancel import CancelToken
+from close_viewer.core.credentials import Credential
 from close_viewer.core.history import History
+from close_viewer.core.model import Contact
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 from close_viewer.demo.samples import ORGANIZATION
 from close_viewer.ui.fetcher import Fetcher
@@ -296,3 +303,109 @@ def test_demo_mode_writes_nothing_about_its_key(
     window.close()
     text = settings_path.read_text() if settings_path.exists() else ""
     assert "organization_of" not in text and "salt" not in text and DEMO_API_KEY not in text
+
+
+def _deep(levels: int) -> object:
+    inner: object = []
+    for _ in range(levels):
+        inner = [inner]
+    return inner
+
+
+class AlteredFetcher(Fetcher):
+    """Fetches the contact from the demo server for real, then alters its raw answer as a
+    hostile server could have (the parsed contact is left as it was)."""
+
+    def __init__(self, **extra: object) -> None:
+        super().__init__()
+        self.extra = extra
+
+    def fetch(
+        self, base_url: str, contact_id: str, credential: Credential, fields: tuple[str, ...] = ()
+    ) -> int:
+        import dataclasses
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            contact = client.fetch_contact(contact_id, credential, list(fields), token)
+            return dataclasses.replace(contact, raw={**contact.raw, **self.extra})
+
+        return self.run(base_url, work, contact_id, "looking up the contact")
+
+
+def _card_and_timeline_loaded(qtbot: QtBot, window: MainWindow, demo_server: DemoServer) -> None:
+    qtbot.waitUntil(lambda: window.header.card is not None, timeout=5000)  # the card
+    qtbot.waitUntil(lambda: any(s.path == "/api/v1/activity/" for s in demo_server.seen), timeout=5000)
+    panel = window.tabs.activity
+    assert panel is not None and panel.contact_id == DEMO_CONTACT_ID  # the timeline
+
+
+def test_a_contact_too_deep_to_save_shows_with_its_card_and_timeline(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, demo_server: DemoServer
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    window = make_window(history_path=history, fetcher=AlteredFetcher(notes_deep=_deep(985)))
+    contact = lookup(qtbot, window, DEMO_CONTACT_ID)  # json.dumps hit the recursion limit here
+    assert window.contact is contact and window.header.name_label.text() == MARIA
+    _card_and_timeline_loaded(qtbot, window, demo_server)
+    assert window.keeper is not None
+    organization = window.keeper.organization_id
+    window.keeper.history.record(organization, "cont_direct", "Direct", body={"x": _deep(985)})  # no raise
+    assert [e.name for e in window.keeper.recent()] == ["Direct", MARIA]  # remembered…
+    assert window.keeper.saved_copy(DEMO_CONTACT_ID) is None  # …with no copy
+    assert isinstance(lookup(qtbot, window, CARLOS), Contact)  # and the window goes on
+
+
+def test_a_follow_up_that_fails_never_stops_the_contact_or_the_others(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    tmp_path: Path,
+    demo_server: DemoServer,
+    log_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from close_viewer.ui.recent import HistoryKeeper
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("history broke")
+
+    monkeypatch.setattr(HistoryKeeper, "record", broken)
+    window = make_window(history_path=tmp_path / "data" / "history.sqlite3")
+    shown: list[object] = []
+    window.contact_shown.connect(shown.append)
+    assert isinstance(lookup(qtbot, window, DEMO_CONTACT_ID), Contact)
+    assert len(shown) == 1 and window.header.name_label.text() == MARIA
+    _card_and_timeline_loaded(qtbot, window, demo_server)  # the steps after it still ran
+    log = (log_dir / "close-viewer.log").read_text(encoding="utf-8")
+    assert "Could not finish saving the contact to history: RuntimeError" in log
+
+
+def test_a_deep_saved_copy_offline_leaves_no_stuck_window(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    _open_and_close(qtbot, make_window, history, DEMO_CONTACT_ID)
+    h = History(history)  # as an older version saved it: a custom field 985 levels deep
+    copy = h.saved_copy(ORGANIZATION["id"], DEMO_CONTACT_ID)
+    assert copy is not None
+    deep = json.dumps(copy.body)[:-1] + ', "custom.cf_deep": ' + "[" * 985 + "]" * 985 + "}"
+    h._run("UPDATE saved SET body = ?", (deep,))
+    h.close()
+    window = make_window(history_path=history, base_url=_dead_url())
+    error = lookup(qtbot, window, DEMO_CONTACT_ID)  # offline: the copy cannot be shown safely
+    assert isinstance(error, errors.CloseViewerError) and window.error_banner.isVisible()
+    assert window.fetch_button.text() == "Fetch"  # not stuck: another lookup can be made
+    assert isinstance(lookup(qtbot, window, DEMO_CONTACT_ID), errors.CloseViewerError)
+
+
+def test_the_key_echoed_in_a_contact_is_not_in_the_history(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    history = tmp_path / "data" / "history.sqlite3"
+    echo = {"name": f"Echo {DEMO_API_KEY}", "notes": [f"key: {DEMO_API_KEY}"]}
+    window = make_window(history_path=history, fetcher=AlteredFetcher(**echo))
+    assert isinstance(lookup(qtbot, window, DEMO_CONTACT_ID), Contact)
+    assert window.keeper is not None and window.keeper.saved_copy(DEMO_CONTACT_ID) is not None
+    window.close()
+    data = b"".join(p.read_bytes() for p in history.parent.iterdir() if p.name.startswith("history"))
+    assert b"Echo" in data  # the copy is there…
+    assert DEMO_API_KEY.encode() not in data  # …the key is not

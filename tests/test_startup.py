@@ -18,7 +18,7 @@ from close_viewer.ui import main_window
 from close_viewer.ui.main_window import MainWindow
 from close_viewer.ui.startup import _FirstPaint
 from tests.conftest import MakeWindow
-from tests.test_recent import MARIA, _dead_url, _open_and_close
+from tests.test_recent import MARIA, AlteredFetcher, _dead_url, _deep, _open_and_close
 from tests.test_window import STATUSES, lookup, rows
 
 
@@ -133,3 +133,26 @@ def test_a_record_made_before_the_log_is_set_up_is_written_scrubbed_with_its_tim
     assert line.endswith("Loaded contact cont_early with •••")
     assert "early-secret-key-0042" not in line
     assert logs._pending == []
+
+
+def test_a_start_up_contact_too_deep_to_save_still_finishes_the_window(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, demo_server: DemoServer
+) -> None:
+    """`close-viewer cont_x` with a key: the early answer is shown from inside window
+    building; its history record hit the recursion limit there, and the window was never
+    finished (no `ready`: no log, no crash handler, no hand-off socket)."""
+    readies: list[bool] = []
+    history = tmp_path / "history.sqlite3"
+    window = make_window(
+        contact=DEMO_CONTACT_ID,
+        history_path=history,
+        fetcher=AlteredFetcher(notes_deep=_deep(985)),
+        before_show=lambda w: w.ready.connect(lambda: readies.append(True)),
+        built=False,
+    )
+    qtbot.waitUntil(lambda: readies == [True], timeout=10_000)
+    assert window.contact is not None and window.contact.id == DEMO_CONTACT_ID
+    assert window.tabs.tabText(0) == "Emails (3)"
+    qtbot.waitUntil(lambda: window.header.card is not None, timeout=5000)
+    assert window.keeper is not None and [e.name for e in window.keeper.recent()] == [MARIA]
+    assert window.keeper.saved_copy(DEMO_CONTACT_ID) is None
