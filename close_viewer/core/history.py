@@ -255,9 +255,6 @@ class History:
             company = known.company if known is not None else ""
         now = time.time()
         search = fold(f"{name} {title} {company} {contact_id}")
-        self._writes += 1
-        if self._writes % CHECKPOINT_EVERY == 0 or self._copy_bytes >= CHECKPOINT_BYTES:
-            self.checkpoint_soon()
         self._run(
             "INSERT INTO entries (organization_id, contact_id, name, title, company, opened_at, search) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (organization_id, contact_id) DO UPDATE SET "
@@ -291,6 +288,9 @@ class History:
                 "DELETE FROM saved WHERE organization_id = ? AND contact_id = ?",
                 (organization_id, contact_id),
             )
+        self._writes += 1  # after the writes, so the checkpoint can take all of them
+        if self._writes % CHECKPOINT_EVERY == 0 or self._copy_bytes >= CHECKPOINT_BYTES:
+            self.checkpoint_soon()
 
     def set_company(self, organization_id: str, contact_id: str, company: str) -> None:
         """The company arrives after the contact (with its card)."""
