@@ -126,7 +126,6 @@ class History:
             # once one has run, the log is cut back to WAL_LIMIT bytes (it reached 26 MB).
             db.execute("PRAGMA wal_autocheckpoint=0")
             db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
-            db.execute("PRAGMA secure_delete=ON")  # what is deleted (Clear history) is overwritten
             db.execute("PRAGMA foreign_keys=ON")
             migrate(db)
             db.execute("SELECT count(*) FROM entries").fetchone()  # a damaged file says so here
@@ -358,8 +357,8 @@ class History:
     def clear(self) -> None:
         """Every entry and saved copy, of every organization, emptied in the file itself, so
         that every window with the file open (--new-window) sees it at once and none goes on
-        writing to a file that is gone: deleted rows are overwritten (secure_delete), the
-        file is rebuilt (VACUUM) and the write-ahead log emptied. A file that cannot be
+        writing to a file that is gone: the file is then rebuilt empty (VACUUM, so nothing
+        cleared stays in its free pages) and the write-ahead log emptied. A file that cannot be
         cleared so (damaged) is deleted and made anew."""
         if self._db is None:
             return
@@ -377,10 +376,12 @@ class History:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            db.execute("VACUUM")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error:
             self._remake()
+            return
+        with contextlib.suppress(sqlite3.Error):  # (busy: the next checkpoints finish the job)
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def _remake(self) -> None:
         self.close()
