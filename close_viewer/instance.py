@@ -45,7 +45,7 @@ ANSWER_TIMEOUT = 2.0  # seconds for its `ok` (a window still starting up may tak
 def our_uid() -> int | None:
     """The rep's user id (None where there is none); a function, so a test can stand in
     for another owner."""
-    return os.getuid() if hasattr(os, "getuid") else None
+    return os.geteuid() if hasattr(os, "geteuid") else None
 
 
 def _warn(text: str) -> None:
@@ -196,6 +196,17 @@ def hand_off(path: str | os.PathLike[str], contact: str, timeout: float = ANSWER
 def hand_off_any(paths: list[str], contact: str) -> bool:
     """Give `contact` to the rep's window at the first of `paths` that takes it."""
     return any(hand_off(path, contact) for path in paths)
+
+
+def listener(path: str | os.PathLike[str]) -> str:
+    """Who listens at `path`: "nobody" (a leftover file), "us", or "other" (another user's
+    process behind a socket file of ours)."""
+    try:
+        conn = _connect(path)
+    except OSError:
+        return "nobody"
+    with conn:
+        return "us" if _peer_is_us(conn) else "other"
 
 
 def is_alive(path: str | os.PathLike[str]) -> bool:

@@ -81,17 +81,18 @@ class Impostor(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        try:
-            conn, _ = self.server.accept()
-        except OSError:  # closed by stop(): nobody came
-            return
-        with conn:
-            conn.settimeout(5)
+        while True:
             try:
-                self.got += conn.recv(4096)
-                conn.sendall(b"ok\n")
-            except OSError:
-                pass
+                conn, _ = self.server.accept()
+            except OSError:  # closed by stop()
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    self.got += conn.recv(4096)
+                    conn.sendall(b"ok\n")
+                except OSError:
+                    pass
 
     def stop(self) -> bytes:
         self.server.shutdown(socket.SHUT_RDWR)
@@ -155,24 +156,28 @@ IMPOSTOR = """
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(sys.argv[1])
-s.listen(1)
+s.listen(4)
 print("ready", flush=True)
-conn, _ = s.accept()
-conn.settimeout(5)
-try:
-    got = conn.recv(4096)
-    conn.sendall(b"ok\\n")
-except OSError:
-    got = b""
-print("got", got, flush=True)
+while True:  # until the test stops it
+    conn, _ = s.accept()
+    conn.settimeout(5)
+    try:
+        got = conn.recv(4096)
+        conn.sendall(b"ok\\n")
+    except OSError:
+        got = b""
+    print("got", got, flush=True)
+    conn.close()
 """
 
 
 def test_a_listener_of_another_user_at_the_reps_own_socket_gets_nothing(
-    places: list[str], monkeypatch: pytest.MonkeyPatch, log_dir: Path
+    qtbot: QtBot, places: list[str], monkeypatch: pytest.MonkeyPatch, log_dir: Path
 ) -> None:
-    """The file passes (a socket of the rep's), the process behind it is another user's."""
+    """The file passes (a socket of the rep's), the process behind it is another user's:
+    nothing is sent to it, and the window listens in its private folder instead."""
     path = places[0]
+    server = _server(qtbot, places)
     if ROOT:  # a real other user: `nobody` listens, and the socket file is then given to root
         os.chmod(Path(path).parent, 0o777)
         python = "/usr/bin/python3"
@@ -190,14 +195,18 @@ def test_a_listener_of_another_user_at_the_reps_own_socket_gets_nothing(
         os.chown(path, 0, 0)
         try:
             assert not instance.hand_off(path, "mj.fernandez@acme-iberia.es")
+            assert server.listen() and server.path == places[1]
         finally:
+            listener.kill()
             out, _ = listener.communicate(timeout=10)
         assert "mj.fernandez" not in out
     else:  # not root: the peer's uid is stood in for
         impostor = Impostor(path)
         monkeypatch.setattr(instance, "peer_uid", lambda _conn: os.getuid() + 1)
         assert not instance.hand_off(path, "mj.fernandez@acme-iberia.es")
+        assert server.listen() and server.path == places[1]
         assert b"mj.fernandez" not in impostor.stop()
+    server.close()
     assert "is another user's" in _log(log_dir)
 
 

@@ -21,7 +21,7 @@ from close_viewer.instance import (
     _warn,
     ensure_private_dir,
     inspect,
-    is_alive,
+    listener,
     read_message,
 )
 
@@ -92,8 +92,12 @@ class InstanceServer(QObject):
                 _warn(f"{path} {place.why}: listening elsewhere")
                 continue
             if place.kind == "ours":
-                if is_alive(path):
+                who = listener(path)
+                if who == "us":
                     return False  # another window of ours answers there
+                if who == "other":
+                    _warn(f"another user's process listens at {path}: listening elsewhere")
+                    continue
                 with contextlib.suppress(OSError):
                     os.unlink(path)
             server = self._bind(path)
