@@ -24,6 +24,7 @@ from close_viewer.core.formatting import duration, humanize
 from close_viewer.core.text import one_line, plain_block, text_or_blank
 
 PAGE_SIZE = 50
+FIRST_LINES = 4_000  # characters read for a summary's first line (the line is cut to 400 later)
 
 # `_type` -> the words on its badge (custom activities are named by their type).
 KINDS = {
@@ -67,8 +68,10 @@ _OUTCOMES = {
 _IN = {"incoming", "inbound", "in"}
 _OUT = {"outgoing", "outbound", "out"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
-_BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+HTML_LIMIT = 300_000  # characters of an HTML body read at all (its text is shown up to BLOCK_LIMIT)
+TYPE_LIMIT = 80  # characters of a `_type` shown as its name
+_HIDDEN = ("script", "style")  # elements whose content is not text
+_BREAKS = frozenset({"br", "/p", "/div", "/li", "/tr", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6"})
 
 
 @dataclass(frozen=True)
@@ -112,14 +115,74 @@ def kind_of(type_name: str, custom_types: Mapping[str, str] | None = None, custo
         return KINDS[type_name]
     if type_name.startswith("actitype_") and custom_types and custom_types.get(type_name):
         return custom_types[type_name]
-    return humanize(_CAMEL.sub(" ", type_name).lower()) if type_name else "Activity"
+    name = humanize(_CAMEL.sub(" ", type_name[: 2 * TYPE_LIMIT]).lower())
+    return one_line(name, TYPE_LIMIT) or "Activity"  # a type of 700 KB is named by its start
 
 
-def html_to_text(markup: str) -> str:
-    """The text of an HTML fragment (for bodies Close only has as HTML); never rendered."""
-    text = _BLOCK.sub("\n", markup)
-    text = _TAG.sub("", text)
-    return html.unescape(text)
+def html_to_text(markup: str, limit: int = HTML_LIMIT) -> str:
+    """The text of an HTML fragment (for bodies Close only has as HTML); never rendered.
+
+    One pass with `str.find`, no regular expression: the time is linear in the input,
+    which is cut to `limit` characters first. (A regex such as `<[^>]*>` is quadratic on a
+    body of `<`, and holds the GIL, so the whole window froze.) A tag ends at the next
+    `>`; `<br>` and the end of a paragraph, div, list item, row or heading break the line;
+    script and style elements, comments and an unclosed tag at the end are left out; a `<`
+    that starts no tag ("a < b") is text."""
+    cut = len(markup) > limit
+    text = markup[:limit]
+    out: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        start = text.find("<", pos)
+        if start < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:start])
+        following = text[start + 1 : start + 2]
+        if not (following.isalpha() or following in ("/", "!", "?")):
+            out.append("<")  # "a < b": not a tag, as a browser reads it
+            pos = start + 1
+            continue
+        if text.startswith("<!--", start):
+            close = text.find("-->", start + 4)
+            pos = end if close < 0 else close + 3
+            continue
+        close = text.find(">", start + 1)
+        if close < 0:
+            break  # an unclosed tag runs to the end: nothing after it is text
+        name = _tag_name(text, start + 1, close)
+        pos = close + 1
+        if name in _BREAKS:
+            out.append("\n")
+        elif name in _HIDDEN:
+            pos = _after_end_tag(text, pos, name)
+    result = html.unescape("".join(out))
+    return result + "\n… (the rest of this message is too long to show here)" if cut else result
+
+
+def _tag_name(text: str, start: int, close: int) -> str:
+    """The lower-case name of the tag between `start` and `close`, with its "/" if it ends
+    an element ("br", "/p"); reads at most a few characters."""
+    while start < close and text[start].isspace():
+        start += 1
+    stop = start + (1 if start < close and text[start] == "/" else 0)
+    limit = min(close, stop + 12)
+    while stop < limit and text[stop].isalnum():
+        stop += 1
+    return text[start:stop].lower()
+
+
+def _after_end_tag(text: str, pos: int, name: str) -> int:
+    """Where the text goes on after `</name ...>` (the end of the text when it never comes)."""
+    while True:
+        found = text.find("</", pos)
+        if found < 0:
+            return len(text)
+        after = found + 2 + len(name)
+        if text[found + 2 : after].lower() == name and not text[after : after + 1].isalnum():
+            close = text.find(">", after)
+            return len(text) if close < 0 else close + 1
+        pos = found + 2
 
 
 def _text(obj: Mapping[str, Any], *keys: str) -> str:
@@ -180,7 +243,7 @@ def _addresses(value: object) -> str:
 
 def _first_line(text: str, skip_greeting: bool = False) -> str:
     """The first line with text; with `skip_greeting`, a short "Hi Jane," opener is passed over."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text[:FIRST_LINES].splitlines() if line.strip()]
     if skip_greeting and len(lines) > 1 and len(lines[0]) <= 30 and lines[0].endswith(","):
         return lines[1]
     return lines[0] if lines else ""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from close_viewer.core.activity import FILTERS
+from close_viewer.core.text import BLOCK_LIMIT, one_line, plain_block
 from close_viewer.ui.activity_model import ActivityModel, when_text
 from close_viewer.ui.banner import Banner
 from close_viewer.ui.tables import ContactTableView
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 TITLE = "Activity"
 SIDE_BY_SIDE_WIDTH = 1100  # wider than this, the details stand beside the list
+PANE_LIMIT = BLOCK_LIMIT + 1_000  # the details (cut to BLOCK_LIMIT when parsed) and their head
 
 
 class ActivityPanel(QWidget):
@@ -260,10 +262,12 @@ class ActivityPanel(QWidget):
             self.recording.hide()
             return
         direction = {"in": "incoming", "out": "outgoing"}.get(activity.direction, "")
-        head = " · ".join(p for p in (activity.kind, direction, when_text(activity)) if p)
-        by = f"By: {activity.user_name}" if activity.user_name else ""
+        head = " · ".join(p for p in (one_line(activity.kind, 80), direction, when_text(activity)) if p)
+        by = f"By: {one_line(activity.user_name, 120)}" if activity.user_name else ""
         text = "\n".join(p for p in (head, by, "", activity.details) if p is not None)
-        self.details.setPlainText(text.strip())
+        # Bounded whatever the activity holds: Qt lays out a long line in one piece, and
+        # a 1 MB one-word note took seconds at every selection.
+        self.details.setPlainText(plain_block(text, PANE_LIMIT))
         self.recording.setVisible(bool(self.model.row_action(self._row_of(activity))))
 
     def _open_recording(self) -> None:
