@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 # How reps say the types Close stores in lower case.
 _TYPE_WORDS = {
@@ -22,6 +24,14 @@ _STATUS_WORDS = {
     "cancel": "Cancelled",
     "goal": "Goal met",
 }
+
+
+_PHONE_SEPARATORS = frozenset(" -.()/\u00a0")
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+# The characters RFC 5322 allows unquoted in the part before the @ (quoted ones are refused).
+_ATEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
+# Labels of letters, digits and hyphens (IDNs arrive here as punycode), at least two of them.
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
 
 
 def duration(seconds: int | None) -> str:
@@ -45,9 +55,47 @@ def humanize(value: str | None) -> str:
 
 
 def tel_uri(number: str | None) -> str:
-    """`+34 911 23 45 67` -> `tel:+34911234567`; empty when there are no digits."""
-    digits = "".join(c for c in (number or "") if c.isdigit() or c == "+")
-    return f"tel:{digits}" if digits.lstrip("+") else ""
+    """`+34 911 23 45 67` -> `tel:+34911234567`: the E.164 number and nothing else (no
+    extension, parameter or query the server wrote); empty when it is not an international
+    number."""
+    text = (number or "").strip()[:64]
+    # Only the number itself: digits and the separators people write, up to anything else
+    # (";ext=", "?", ",", "p", a letter), which is never handed to the dialer.
+    end = 0
+    while end < len(text) and (text[end].isdecimal() or text[end] in _PHONE_SEPARATORS or text[end] == "+"):
+        end += 1
+    digits = "".join(c for c in text[:end] if c.isascii() and c.isdigit())
+    if not text.startswith("+") or not 2 <= len(digits) <= 15:
+        return ""
+    import phonenumbers  # here, not at start-up: its import is paid at the first call
+
+    try:
+        parsed = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return f"tel:{e164}" if _E164.fullmatch(e164) else ""
+
+
+def mailto_uri(address: str | None) -> str:
+    """`mailto:` for one syntactically valid address, percent-encoded, with no query: the
+    server's text never adds a header (`?bcc=`, `&attach=`) or a second address. Empty for
+    anything else (the row then has no Write action)."""
+    text = (address or "").strip()
+    if len(text) > 254 or text.count("@") != 1:
+        return ""
+    local, domain = text.split("@")
+    if not local or len(local) > 64 or not all(c in _ATEXT or c.isalnum() for c in local):
+        return ""
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return ""
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return ""
+    if not _DOMAIN.fullmatch(ascii_domain):
+        return ""
+    return "mailto:" + quote(local, safe="+") + "@" + ascii_domain
 
 
 def type_word(value: str | None) -> str:

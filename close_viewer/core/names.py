@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from close_viewer.core.text import text_or_blank
 
@@ -76,10 +77,17 @@ class LeadSummary:
 
     @property
     def link(self) -> str:
-        """The lead's page in Close: its `html_url`, or the address Close uses for leads."""
-        if self.url.startswith("https://"):
-            return self.url
-        return f"https://app.close.com/lead/{self.lead_id}/"
+        """The lead's page in Close, built from its id: never the `html_url` the server
+        sent, which could name any host (`https://app.close.com.evil.example/…`)."""
+        return lead_link(self.lead_id)
+
+
+CLOSE_APP = "https://app.close.com"  # Close's web app: the only host "Open in Close" opens
+
+
+def lead_link(lead_id: str | None) -> str:
+    """`https://app.close.com/lead/<id>/`, the id percent-encoded (it cannot leave the path)."""
+    return f"{CLOSE_APP}/lead/{quote((lead_id or '')[:200], safe='')}/"
 
 
 def parse_lead_summary(body: object, lead_id: str) -> LeadSummary:

@@ -16,6 +16,7 @@ WORK_START, WORK_END = 9, 18  # a reasonable time to call: 9:00 to 18:00 there, 
 class Summary:
     email: str  # the best address to write to ("" if none)
     email_note: str  # "Do not email: unsubscribed", or ""
+    email_uri: str  # mailto:… for Write ("" when unsubscribed or not a valid address)
     phone: str  # the best number, as shown
     phone_uri: str  # tel:+…
     call_note: str  # "Their time: Tue 10:14 · a good time to call", or why not
@@ -114,6 +115,7 @@ def summarize(contact: Contact, now: datetime | None = None) -> Summary:
     return Summary(
         email=email,
         email_note=email_note,
+        email_uri=formatting.mailto_uri(email) if email and not email_note else "",
         phone=(phone.phone_formatted or phone.phone) if phone is not None else "",
         phone_uri=formatting.tel_uri(phone.phone if phone is not None else ""),
         call_note=local_time_note(_zone(contact, phone), now) if phone is not None else "No phone number",
