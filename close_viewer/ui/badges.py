@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from close_viewer.core.formatting import humanize
 from close_viewer.core.statuses import CALL_STATUSES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES
+from close_viewer.core.text import one_line
 
 GOOD, INFO, WARN, BAD, MUTED, NEUTRAL = "good", "info", "warn", "bad", "muted", "neutral"
 
@@ -82,7 +83,7 @@ def badge_text(kind: str, value: str | None) -> str:
         return _TEXT[(kind, value)]
     if value in _KNOWN.get(kind, ()):
         return humanize(value)
-    return value
+    return one_line(value, 80)  # the server's own word: one line, and short
 
 
 def badge_tone(kind: str, value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from close_viewer.core.text import elide
+from close_viewer.core.text import one_line
 from close_viewer.ui.style import widget_style
 
 MESSAGE_LIMIT = 1000
@@ -61,10 +61,12 @@ class Banner(QFrame):
         return self._message.text()
 
     def show_message(self, title: str, message: str, hint: str = "", retry: bool = False) -> None:
-        self._title.setText(elide(title, 120))
-        self._message.setText(f"{elide(message, MESSAGE_LIMIT)}\n{elide(hint, MESSAGE_LIMIT)}".strip())
+        # The message and the hint are one line each (they may quote the server: a line
+        # break or a bidi override in a name would forge a line of the app's own).
+        self._title.setText(one_line(title, 120))
+        self._message.setText(f"{one_line(message, MESSAGE_LIMIT)}\n{one_line(hint, MESSAGE_LIMIT)}".strip())
         self._retry.setVisible(retry)
-        self.setAccessibleDescription(f"{title}. {message} {hint}".strip())
+        self.setAccessibleDescription(one_line(f"{title}. {message} {hint}", 2 * MESSAGE_LIMIT))
         self.show()
 
     def dismiss(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from PySide6.QtCore import QDateTime, QLocale, QTime, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -18,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from close_viewer.core.text import elide, plain_tooltip
+from close_viewer.core.names import lead_link
+from close_viewer.core.text import one_line, plain_tooltip
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from close_viewer.core.model import Contact
     from close_viewer.core.names import Card
 
-LEAD_URL = "https://app.close.com/lead/{lead_id}/"
 NAME_STYLE = "font-size: 17pt; font-weight: 600;"
 TITLE_STYLE = "font-size: 11pt;"
 NAME_LIMIT = 120
@@ -177,13 +176,14 @@ class ContactHeader(QWidget):
     def set_contact(self, contact: Contact) -> None:
         self.contact = contact
         self.set_stale(None)
-        self.name_label.setText(elide(contact.shown_name, NAME_LIMIT))
+        # Every label here is one line of server text: no line break or bidi override in it.
+        self.name_label.setText(one_line(contact.shown_name, NAME_LIMIT))
         self.name_label.setToolTip(
             plain_tooltip(contact.shown_name) if len(contact.shown_name) > NAME_LIMIT else ""
         )
-        self.title_label.setText(elide(contact.title or ""))
+        self.title_label.setText(one_line(contact.title or ""))
         self.title_label.setVisible(bool(contact.title))
-        self.id_label.setText(elide(contact.id, 80))
+        self.id_label.setText(one_line(contact.id, 80))
         if self.card is not None and self.card.contact_id == contact.id:
             pass  # the same contact again: keep its names until the fresh card arrives
         else:
@@ -208,16 +208,14 @@ class ContactHeader(QWidget):
                 self.lead_label.setText(NOT_AVAILABLE)
             else:
                 company = " · ".join(p for p in (card.lead.name, card.lead.status) if p)
-                self.lead_label.setText(elide(company or NOT_AVAILABLE, 120))
+                self.lead_label.setText(one_line(company, 120) or NOT_AVAILABLE)
             self.open_button.setToolTip(plain_tooltip(self.lead_url()))
         self._update_times()
 
     def lead_url(self) -> str:
-        """The lead's page in Close: its html_url once known, else Close's address for it."""
-        if self.card is not None and self.card.lead is not None:
-            return self.card.lead.link
-        lead_id = self.contact.lead_id if self.contact else ""
-        return LEAD_URL.format(lead_id=quote((lead_id or "")[:200], safe=""))
+        """The lead's page in Close, built from the lead id on Close's own host (never a
+        host the server names)."""
+        return lead_link(self.contact.lead_id if self.contact else "")
 
     def _open_in_close(self) -> None:
         if self.contact is not None and self.contact.lead_id:
@@ -252,7 +250,7 @@ class ContactHeader(QWidget):
         self.stale_label.show()
         self.showing_previous = False
         if company and self.card is None:
-            self.lead_label.setText(elide(company, 120))
+            self.lead_label.setText(one_line(company, 120))
 
     def set_stale(self, loaded_at: datetime | None) -> None:
         """Mark what is shown as out of date (a refresh failed), or clear the mark."""
@@ -291,7 +289,7 @@ class ContactHeader(QWidget):
         from datetime import datetime
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        shown = elide(contact.timezone, 80)
+        shown = one_line(contact.timezone, 80)
         try:
             now = datetime.now(ZoneInfo(contact.timezone))
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder in tzdata
@@ -310,4 +308,4 @@ class ContactHeader(QWidget):
         from close_viewer.ui.dates import local_datetime
 
         text = f"{local_datetime(moment)} ({formatting.relative(moment, datetime.now(timezone.utc))})"
-        return f"{text}\nby {elide(who, 80)}" if who else text
+        return f"{text}\nby {one_line(who, 80)}" if who else text

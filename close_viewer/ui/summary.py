@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from close_viewer.core.model import Contact
 from close_viewer.core.summary import summarize
-from close_viewer.core.text import elide
+from close_viewer.core.text import one_line
 from close_viewer.ui.badges import badge_text
 
 
@@ -55,14 +55,14 @@ class ContactSummary(QWidget):
 
     def set_contact(self, contact: Contact) -> None:
         summary = summarize(contact)
-        email = " · ".join(p for p in (elide(summary.email, 120), summary.email_note) if p)
+        email = " · ".join(p for p in (one_line(summary.email, 120), summary.email_note) if p)
         self.labels["email"].setText(email)
-        self._urls["email"] = f"mailto:{summary.email}" if summary.email and not summary.email_note else ""
+        self._urls["email"] = summary.email_uri
         self.labels["phone"].setText(
-            " · ".join(p for p in (elide(summary.phone, 60), summary.call_note) if p)
+            " · ".join(p for p in (one_line(summary.phone, 60), summary.call_note) if p)
         )
         self._urls["phone"] = summary.phone_uri
-        self.labels["sequence"].setText(elide(summary.sequence, 200))
+        self.labels["sequence"].setText(one_line(summary.sequence, 200))
         status = badge_text("call", summary.last_call_status) if summary.last_call_status else ""
         self.labels["call"].setText(" · ".join(p for p in (status, summary.last_call) if p))
         for name, button in self.buttons.items():

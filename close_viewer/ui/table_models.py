@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 
 from close_viewer.core import formatting
 from close_viewer.core.model import Rows
-from close_viewer.core.text import DISPLAY_LIMIT, elide, plain_tooltip
+from close_viewer.core.text import one_line, plain_tooltip
 from close_viewer.ui.badges import badge_text
 from close_viewer.ui.dates import local_datetime
 
@@ -150,7 +150,8 @@ class RowTableModel(QAbstractTableModel):
             text = column.display(row)
             if role == _TOOLTIP:  # Qt shows a tooltip that looks like HTML as rich text
                 return plain_tooltip(text) if text else None
-            return elide(text) if len(text) > DISPLAY_LIMIT else text
+            # A cell is one line: no line break or bidi override from the server forges another.
+            return one_line(text)
         if role == Role.ROW:
             return row
         if role == Role.SORT:
@@ -188,7 +189,7 @@ def _lower(text: str | None) -> str | None:
 
 class EmailsModel(RowTableModel):
     NOUN = "email addresses"
-    ACTION = ("Write an email", lambda e: f"mailto:{e.email}" if "@" in e.email else "")
+    ACTION = ("Write an email", lambda e: formatting.mailto_uri(e.email))
     COLUMNS = (
         Column("Email address", lambda e: e.email, lambda e: e.email.lower(), width=42),
         Column("Type", lambda e: formatting.type_word(e.type), lambda e: _lower(e.type), width=10),
@@ -305,7 +306,11 @@ class LinkRow:
 
 
 def _safe_url(url: str) -> str:
-    return url if url.lower().startswith(("https://", "http://", "mailto:")) else ""
+    """A web address as it is, or a mailto: rebuilt for its one address (no query of the
+    server's); anything else is not opened."""
+    if url.lower().startswith("mailto:"):
+        return formatting.mailto_uri(url[len("mailto:") :])
+    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 class LinksModel(RowTableModel):
