@@ -12,10 +12,8 @@ is readable by its owner only (0600) in a folder that is the owner's alone (0700
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import secrets as _random
 import sys
 import threading
 import time
@@ -52,13 +50,15 @@ def scrub(text: str) -> str:
     return text
 
 
-_SALT = _random.token_bytes(16)  # hashes match within one run, not across runs or logs
+_SALT = os.urandom(16)  # hashes match within one run, not across runs or logs
 _QUOTED = re.compile(r"“[^”]{0,2000}”")
 _EMAIL = re.compile(r"[^\s@<>(),;:\"“”\[\]]+@[^\s@<>(),;:\"“”\[\]]+\.[^\s@<>(),;:\"“”\[\]]+")
 _PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d ()./-]{5,40}\d(?!\w)")
 
 
 def _hashed(text: str) -> str:
+    import hashlib  # (on first use: not on the way to the first paint)
+
     return "#" + hashlib.sha256(_SALT + text.encode("utf-8", "replace")).hexdigest()[:8]
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from close_viewer.core.names import lead_link
 from close_viewer.core.text import one_line, plain_tooltip
 
 if TYPE_CHECKING:
@@ -35,8 +34,10 @@ class ContactHeader(QWidget):
     """Shows one Contact's identity; the ids are selectable and the contact id has a Copy button.
 
     Part of the window's first frame, so building it touches no `Qt.` enum (loading
-    that namespace costs tens of milliseconds): `make_interactive` sets the text
-    selection flags right after the first paint.
+    that namespace costs about 10 ms): `make_plain` makes its labels plain text right
+    after the first paint, before any server text, still without that namespace (the
+    start-up lookup's answer is shown next); `make_interactive` sets the selection flags
+    once the rest of the window is built.
     """
 
     open_requested = Signal(str)
@@ -132,15 +133,18 @@ class ContactHeader(QWidget):
         label.setMinimumWidth(1)  # a long value is clipped, never widens the window
         return label
 
+    def make_plain(self) -> None:
+        """Server text is never markup: "<img src=…>" or nested tables as a name would
+        otherwise be loaded and laid out by Qt's rich-text engine. Set through the property
+        (0 is Qt.TextFormat.PlainText) so that the `Qt` namespace is not loaded yet."""
+        for label in self.plain_labels():
+            label.setProperty("textFormat", 0)
+
     def make_interactive(self) -> None:
-        """Selectable text and a clickable lead link (after the first paint, see class doc)."""
+        """Selectable text and a clickable lead link (once the window is whole, see class doc)."""
         from PySide6.QtCore import Qt
 
         selectable = Qt.TextInteractionFlag.TextSelectableByMouse
-        for label in self.plain_labels():
-            # Server text is never markup: "<img src=…>" or nested tables as a name
-            # would otherwise be loaded and laid out by Qt's rich-text engine.
-            label.setTextFormat(Qt.TextFormat.PlainText)
         for label in (self.name_label, self.id_label, self.lead_label, self.timezone_label):
             label.setTextInteractionFlags(selectable)
         self.open_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
@@ -215,6 +219,8 @@ class ContactHeader(QWidget):
     def lead_url(self) -> str:
         """The lead's page in Close, built from the lead id on Close's own host (never a
         host the server names)."""
+        from close_viewer.core.names import lead_link  # (not on the way to the first paint)
+
         return lead_link(self.contact.lead_id if self.contact else "")
 
     def _open_in_close(self) -> None:

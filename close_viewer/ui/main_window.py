@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
 
         self.fetcher = self._given_fetcher or Fetcher()
         self.fetcher.start_thread()
-        self.header.make_interactive()  # plain text only, before any server text is shown
+        self.header.make_plain()  # before any server text is shown
         if not self._start_early_lookup():
             self._build_rest()
 
@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtCore import Qt, QTimer
 
+        self.header.make_interactive()
         from close_viewer.ui.actions import add_actions
         from close_viewer.ui.banner import Banner
         from close_viewer.ui.fetcher import Fetcher
