@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from close_viewer.ui.main_window import MainWindow
+    from close_viewer.ui.settings import AppSettings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,6 +227,35 @@ def _probe_startup(window: QWidget) -> None:
         at_first_paint(window, report)
 
 
+def choose_base_url(cli_value: str | None, settings: AppSettings) -> tuple[str, tuple[str, str] | None]:
+    """The API address to use, and a notice for the window when it is not the one asked for.
+
+    --base-url typed in a terminal: an invalid one raises InvalidBaseUrl (said on stderr,
+    exit 2). CLOSE_API_BASE_URL (a double-clicked app has no terminal): an invalid one is
+    kept, so that every request refuses it before sending anything, and the window says
+    what is wrong with it. An invalid saved one: Close's own address, and the window says so."""
+    try:
+        return resolve_base_url(cli_value, saved=settings.base_url), None
+    except InvalidBaseUrl as problem:
+        if cli_value:
+            raise  # the rep's own input now: say so on the command line
+        from_env = os.environ.get(BASE_URL_ENV, "").strip()
+        if from_env:
+            return from_env, (
+                "API address not usable",
+                f"{BASE_URL_ENV} names an API address this app will not use: {problem.message} "
+                f"{problem.hint} Nothing is sent until it is corrected and the app restarted.",
+            )
+        if not settings.base_url:
+            raise
+    settings.base_url = ""  # a bad saved address must not keep the app from starting
+    return resolve_base_url(None, saved=""), (
+        "API address reset",
+        "The API address saved last time was not valid, so Close's own address "
+        "is used. Start with --base-url to choose another.",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.diagnose:
@@ -282,20 +312,9 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = AppSettings()
             env_key = os.environ.get(API_KEY_ENV, "").strip() or None
-            try:
-                base_url = resolve_base_url(args.base_url, saved=settings.base_url)
-            except InvalidBaseUrl:
-                if args.base_url or os.environ.get(BASE_URL_ENV) or not settings.base_url:
-                    raise  # the rep's own input now: say so on the command line
-                settings.base_url = ""  # a bad saved address must not keep the app from starting
-                base_url = resolve_base_url(None, saved="")
-                notices.append(
-                    (
-                        "API address reset",
-                        "The API address saved last time was not valid, so Close's own address "
-                        "is used. Start with --base-url to choose another.",
-                    )
-                )
+            base_url, notice = choose_base_url(args.base_url, settings)
+            if notice:
+                notices.append(notice)
             if args.base_url:
                 settings.base_url = base_url  # remembered for the next start
             options = StartOptions(

@@ -52,7 +52,8 @@ def test_window_module_does_not_import_network_or_keychain(tmp_path: Path) -> No
         later = ("http.client", "ssl", "certifi", "keyring", "http.server", "close_viewer.core.model",
             "close_viewer.core.parser", "close_viewer.core.api", "close_viewer.core.refs",
             "phonenumbers", "close_viewer.ui.lookup", "close_viewer.ui.search_results",
-                 "close_viewer.ui.table_models", "close_viewer.ui.fetcher", "zoneinfo")
+                 "close_viewer.ui.table_models", "close_viewer.ui.fetcher", "zoneinfo", "requests",
+                 "urllib3", "hashlib", "close_viewer.core.names")
         heavy = sorted(m for m in later if m in sys.modules)
         print("heavy:", heavy)
         """,
@@ -83,6 +84,26 @@ def test_version(tmp_path: Path) -> None:
     result = run_python("import close_viewer, sys; sys.exit(close_viewer.main(['--version']))", tmp_path)
     assert result.returncode == 0
     assert "Close Contact Viewer 0.1.0" in result.stdout
+
+
+def test_an_invalid_base_url_from_the_environment_still_opens_the_window(tmp_path: Path) -> None:
+    """No terminal to read stderr on a double-clicked start: the window opens (and says why,
+    tests/test_base_url_notice.py) instead of exit 2."""
+    result = subprocess.run(
+        [sys.executable, "-m", "close_viewer", "--new-window"],
+        capture_output=True,
+        text=True,
+        env=app_env(
+            tmp_path,
+            CLOSE_VIEWER_STARTUP_PROBE="1",
+            CLOSE_API_BASE_URL="http://api.close.com/api/v1",
+            XDG_RUNTIME_DIR=str(tmp_path),
+        ),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("PAINT ")
 
 
 def test_plain_http_base_url_is_refused(tmp_path: Path) -> None:
