@@ -32,6 +32,7 @@ def test_an_invalid_address_from_the_environment_is_kept_and_explained(
     assert base_url == "http://api.close.com/api/v1"  # refused by every request, before sending
     assert notice is not None
     title, message = notice
+    assert title == "API address not usable"
     assert BASE_URL_ENV in message and "unencrypted" in message
     assert settings.base_url == ""  # never remembered
 
