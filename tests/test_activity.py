@@ -24,6 +24,7 @@ from close_viewer.core.activity import (
 from close_viewer.core.api import CloseClient
 from close_viewer.core.credentials import ApiKey
 from close_viewer.core.errors import BadResponse
+from close_viewer.core.paging import ActivityCursor
 from close_viewer.core.text import plain_block
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
 from close_viewer.demo.activities import ONLY_WITH_LEAD, SORT_NEEDS_LEAD, all_activities
@@ -117,12 +118,13 @@ def test_server_text_is_plain_text() -> None:
 
 
 def test_a_page_is_data_and_has_more_and_anything_else_is_unreadable() -> None:
-    page = parse_activity_page({"data": [{"_type": "Note", "id": "a"}, "junk"], "has_more": True}, 50)
-    assert (len(page.activities), page.has_more, page.unreadable, page.next_skip) == (1, True, 1, 52)
-    assert parse_activity_page({"data": [], "has_more": "yes"}, 0).has_more is False
+    page = parse_activity_page({"data": [{"_type": "Note", "id": "a"}, "junk"], "has_more": True})
+    assert (len(page.activities), page.has_more, page.unreadable) == (1, True, 1)
+    assert page.next == ActivityCursor("", 2)  # no activity_at to page on: past both items
+    assert parse_activity_page({"data": [], "has_more": "yes"}).has_more is False
     for body in (None, [], {"data": {}}, "text"):
         with pytest.raises(BadResponse):
-            parse_activity_page(body, 0)
+            parse_activity_page(body)
 
 
 JSON = st.recursive(
@@ -170,7 +172,7 @@ def test_any_activity_object_parses(kind: str, fields: dict[str, object], extra:
 @given(body=JSON)
 def test_any_answer_is_a_page_or_unreadable(body: object) -> None:
     try:
-        page = parse_activity_page(body, 0)
+        page = parse_activity_page(body)
     except BadResponse:
         assert not (isinstance(body, dict) and isinstance(body.get("data"), list))
     else:
@@ -183,8 +185,8 @@ def test_any_answer_is_a_page_or_unreadable(body: object) -> None:
 def test_the_request_is_the_one_close_documents(demo_server: DemoServer, demo_key: ApiKey) -> None:
     client = CloseClient(demo_server.base_url)
     names: dict[str, str] = {}
-    first = client.activity_page(LARGE_LEAD, LARGE_CONTACT_ID, demo_key, 0, names)
-    second = client.activity_page(LARGE_LEAD, LARGE_CONTACT_ID, demo_key, first.next_skip, names)
+    first = client.activity_page(LARGE_LEAD, LARGE_CONTACT_ID, demo_key, None, names)
+    second = client.activity_page(LARGE_LEAD, LARGE_CONTACT_ID, demo_key, first.next, names)
     asked = [parse_qs(s.query) for s in demo_server.seen if s.path.endswith("/activity/")]
     assert asked[0] == {
         "lead_id": [LARGE_LEAD],
@@ -192,7 +194,10 @@ def test_the_request_is_the_one_close_documents(demo_server: DemoServer, demo_ke
         "_order_by": ["-activity_at"],
         "_limit": ["50"],
     }
-    assert asked[1]["_skip"] == ["50"]
+    # The next page on time (Close caps _skip): at or before the last one shown, past the
+    # ones shown at that very moment (here 10, the start of the demo's burst of 71).
+    assert asked[1]["activity_at__lte"] == [first.activities[-1].raw["activity_at"]]
+    assert asked[1]["_skip"] == ["10"]
     assert len(first.activities) == len(second.activities) == 50 and first.has_more
     assert first.activities[0].when >= first.activities[-1].when >= second.activities[0].when
 
@@ -200,8 +205,8 @@ def test_the_request_is_the_one_close_documents(demo_server: DemoServer, demo_ke
 def test_custom_activity_names_are_asked_once(demo_server: DemoServer, demo_key: ApiKey) -> None:
     client = CloseClient(demo_server.base_url)
     names: dict[str, str] = {}
-    page = client.activity_page(MARIA_LEAD, DEMO_CONTACT_ID, demo_key, 0, names)
-    client.activity_page(MARIA_LEAD, DEMO_CONTACT_ID, demo_key, 0, names)
+    page = client.activity_page(MARIA_LEAD, DEMO_CONTACT_ID, demo_key, None, names)
+    client.activity_page(MARIA_LEAD, DEMO_CONTACT_ID, demo_key, None, names)
     assert "Site visit" in {a.kind for a in page.activities}
     assert sum(s.path.endswith("/custom_activity/") for s in demo_server.seen) == 1
 
@@ -321,7 +326,7 @@ def test_the_tab_shows_the_timeline_newest_first_in_plain_text(
     assert parse_qs(asked[0].query)["contact_id"] == [DEMO_CONTACT_ID]  # not Carlos's, on the same lead
 
 
-def test_load_more_pages_with_skip_and_filters_what_is_loaded(
+def test_load_more_pages_on_time_and_filters_what_is_loaded(
     qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer
 ) -> None:
     window = make_window()
@@ -335,8 +340,9 @@ def test_load_more_pages_with_skip_and_filters_what_is_loaded(
     panel.load_more.click()
     _wait_page(qtbot, window, 100)
     assert window.tabs.tabText(index) == "Activity (100+)"
-    last = [s for s in demo_server.seen if s.path.endswith("/activity/")][-1]
-    assert parse_qs(last.query)["_skip"] == ["50"]
+    last = parse_qs([s for s in demo_server.seen if s.path.endswith("/activity/")][-1].query)
+    first_page_end = panel.model.loaded[49].raw["activity_at"]
+    assert (last["activity_at__lte"], last["_skip"]) == ([first_page_end], ["10"])  # 10 ties shown
     view = _activity_view(window)
     view.scrollToBottom()  # the end of the list asks for the next page unasked
     _wait_page(qtbot, window, 150)
@@ -347,6 +353,30 @@ def test_load_more_pages_with_skip_and_filters_what_is_loaded(
     panel.text_filter.setText("order update #7")
     shown = {view.model().row_object(r).summary for r in range(view.model().rowCount())}
     assert shown and all("Order update #7" in s for s in shown)
+
+
+def test_a_timeline_longer_than_closes_skip_ceiling_loads_whole_without_repeats(
+    qtbot: QtBot, make_window: MakeWindow, demo_server: DemoServer
+) -> None:
+    """1,200 activities, 71 of them at one moment, against a server that refuses `_skip` over
+    1,000 (as Close caps it): every one is reached by Load more, none twice, none skipped."""
+    from close_viewer.demo.activities import MAX_SKIP, all_activities
+
+    window = make_window()
+    lookup(qtbot, window, LARGE_CONTACT_ID)
+    _wait_page(qtbot, window, 50)
+    panel = window.tabs.activity
+    while panel.has_more:
+        before = panel.loaded
+        panel.load_more.click()
+        qtbot.waitUntil(lambda before=before: panel.loaded > before and not panel.loading, timeout=10_000)
+    assert panel.error.isHidden()
+    expected = [a["id"] for a in all_activities() if a.get("contact_id") == LARGE_CONTACT_ID]
+    loaded = [a.id for a in panel.model.loaded]
+    assert len(loaded) == len(set(loaded)) == len(expected) == 1_200
+    assert set(loaded) == set(expected)
+    asked = [parse_qs(s.query) for s in demo_server.seen if s.path.endswith("/activity/")]
+    assert max(int(q.get("_skip", ["0"])[0]) for q in asked) < MAX_SKIP
 
 
 def test_a_failure_shows_in_the_tab_and_try_again_loads(

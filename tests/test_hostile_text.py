@@ -98,7 +98,7 @@ def test_the_details_pane_is_bounded_for_a_huge_type_and_a_one_word_note(qtbot: 
     panel.start("cont_x", has_lead=True)
     huge_type = parse_activity({"_type": "Hologram" * 87_500, "id": "acti_type", "note": "hi"})
     one_word = parse_activity({"_type": "Note", "id": "acti_note", "note": "w" * MB})
-    panel.add_page(ActivityPage((huge_type, one_word), has_more=False, skip=0))
+    panel.add_page(ActivityPage((huge_type, one_word), has_more=False))
     details = panel.findChild(QPlainTextEdit, "activityDetails")
     for row in range(panel.model.rowCount()):
         panel.view.selectRow(row)

@@ -21,6 +21,7 @@ from typing import Any
 
 from close_viewer.core.errors import BadResponse
 from close_viewer.core.formatting import duration, humanize
+from close_viewer.core.paging import ActivityCursor
 from close_viewer.core.text import one_line, plain_block, text_or_blank
 
 PAGE_SIZE = 50
@@ -99,12 +100,8 @@ class Activity:
 class ActivityPage:
     activities: tuple[Activity, ...]
     has_more: bool
-    skip: int  # where this page starts
+    next: ActivityCursor = field(default_factory=ActivityCursor)  # where the page after this one starts
     unreadable: int = 0  # items that were not objects at all (skipped, logged)
-
-    @property
-    def next_skip(self) -> int:
-        return self.skip + len(self.activities) + self.unreadable
 
 
 def kind_of(type_name: str, custom_types: Mapping[str, str] | None = None, custom_id: str = "") -> str:
@@ -419,7 +416,7 @@ def custom_type_ids(body: object) -> set[str]:
 
 
 def parse_activity_page(
-    body: object, skip: int, custom_types: Mapping[str, str] | None = None
+    body: object, cursor: ActivityCursor | None = None, custom_types: Mapping[str, str] | None = None
 ) -> ActivityPage:
     """A page of `GET /activity/`: `{"data": [...], "has_more": bool}`."""
     data = body.get("data") if isinstance(body, dict) else None
@@ -436,7 +433,7 @@ def parse_activity_page(
         else:
             unreadable += 1
     more = body.get("has_more") if isinstance(body, dict) else False
-    return ActivityPage(tuple(activities), more is True, skip, unreadable)
+    return ActivityPage(tuple(activities), more is True, (cursor or ActivityCursor()).after(data), unreadable)
 
 
 def parse_custom_types(body: object) -> dict[str, str]:

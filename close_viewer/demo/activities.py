@@ -9,6 +9,7 @@ demo started, so "2 hours ago" reads true.
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
@@ -243,13 +244,20 @@ def maria(c: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def _generic(c: dict[str, Any], now: datetime, count: int, seed: int) -> list[dict[str, Any]]:
-    """`count` activities of every common kind, the same on every run."""
+def _generic(
+    c: dict[str, Any], now: datetime, count: int, seed: int, burst: range = range(0)
+) -> list[dict[str, Any]]:
+    """`count` activities of every common kind, the same on every run; those numbered in
+    `burst` all happened at one moment (an import, a mail merge), as Close allows."""
     rnd = random.Random(seed)
     users = [ME_ID, TOMAS, AIKO]
     out = []
+    burst_at = None
     for n in range(count):
         at = now - timedelta(minutes=37 * n + rnd.randint(0, 30), hours=1)
+        if n in burst:
+            burst_at = burst_at or at
+            at = burst_at
         pick = n % 6
         user_id = users[n % 3]
         if pick == 0:
@@ -300,7 +308,9 @@ def all_activities() -> tuple[dict[str, Any], ...]:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     contacts = load_samples()
     found: list[dict[str, Any]] = list(maria(contacts[DEMO_BASE_ID], now))
-    found += _generic(contacts[LARGE_CONTACT_ID], now, 1_200, 7)
+    # 71 at one moment, across two page boundaries (pages of 50): paging on time must
+    # neither repeat nor skip them.
+    found += _generic(contacts[LARGE_CONTACT_ID], now, 1_200, 7, burst=range(40, 111))
     for seed, contact in enumerate(contacts.values()):
         if contact["id"] not in (DEMO_BASE_ID, LARGE_CONTACT_ID) and contact.get("lead_id"):
             found += _generic(contact, now, 4 + seed % 5, seed)
@@ -314,6 +324,35 @@ class ActivityQueryError(ValueError):
 
 def _split(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+MAX_LIMIT = 100
+MAX_SKIP = 1000
+_COMPARE = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
+
+
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _moment_filters(query: dict[str, list[str]], order: str) -> list[tuple[str, Any]]:
+    """`activity_at__lt=…` and kin: only on the field the list is sorted by, as Close says."""
+    tests: list[tuple[str, Any]] = []
+    for name, values in query.items():
+        field, _, op = name.partition("__")
+        if field not in ("activity_at", "date_created") or op not in _COMPARE or not values:
+            continue
+        if field != order.lstrip("-"):
+            raise ActivityQueryError(f"{name} can only be used when sorting by {field}.")
+        bound = _when(values[-1])
+        if bound is None or bound.tzinfo is None:
+            raise ActivityQueryError(f"Invalid datetime for {name}.")
+        compare = _COMPARE[op]
+        tests.append((field, lambda at, bound=bound, compare=compare: at is not None and compare(at, bound)))
+    return tests
 
 
 def list_activities(query: dict[str, list[str]]) -> dict[str, Any]:
@@ -334,13 +373,19 @@ def list_activities(query: dict[str, list[str]]) -> dict[str, Any]:
         raise ActivityQueryError("_skip and _limit must be whole numbers.") from None
     if skip < 0 or limit < 0:
         raise ActivityQueryError("_skip and _limit must not be negative.")
-    limit = min(limit, 100)
+    if limit > MAX_LIMIT:  # Close refuses it rather than capping it
+        raise ActivityQueryError(f"_limit must be at most {MAX_LIMIT}.")
+    if skip > MAX_SKIP:  # Close's "maximum _skip limit which varies per resource"
+        raise ActivityQueryError(f"_skip must be at most {MAX_SKIP}: filter on activity_at to page further.")
+    moments = _moment_filters(query, order)
     contacts = set(_split(query.get("contact_id", []) + query.get("contact_id__in", [])))
     users = set(_split(query.get("user_id", []) + query.get("user_id__in", [])))
     types = set(_split(query.get("_type", []) + query.get("_type__in", [])))
 
     def wanted(a: dict[str, Any]) -> bool:
         if leads and a.get("lead_id") not in leads:
+            return False
+        if not all(test(_when(a.get(key))) for key, test in moments):
             return False
         if contacts and a.get("contact_id") not in contacts:
             return False

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from close_viewer.core.activity import Activity, ActivityPage
     from close_viewer.core.errors import CloseViewerError
+    from close_viewer.core.paging import ActivityCursor
 
 TITLE = "Activity"
 SIDE_BY_SIDE_WIDTH = 1100  # wider than this, the details stand beside the list
@@ -63,7 +64,7 @@ class ActivityPanel(QWidget):
         self.contact_id = ""
         self.has_more = False
         self.loading = False
-        self.next_skip = 0  # `_skip` of the next page
+        self.next_cursor: ActivityCursor | None = None  # where the next page starts
         self.view = ContactTableView(self.model, "No activity yet")
         self.view.setObjectName("activityView")
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # a summary reads from its start
@@ -148,7 +149,7 @@ class ActivityPanel(QWidget):
         self.recording.hide()
         self.error.hide()
         self.has_more = False
-        self.next_skip = 0
+        self.next_cursor = None
         self.load_more.hide()
         if has_lead:
             self.loading = True
@@ -169,7 +170,7 @@ class ActivityPanel(QWidget):
         self.error.hide()
         self.model.add(page.activities)
         self.has_more = page.has_more
-        self.next_skip = page.next_skip
+        self.next_cursor = page.next
         self.view.empty_text = "No activity yet"
         self._update_counts()
         if not self.view.currentIndex().isValid() and self.model.rowCount():

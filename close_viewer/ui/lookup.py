@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from close_viewer.core.cancel import CancelToken
     from close_viewer.core.credentials import Credential
     from close_viewer.core.model import Contact
+    from close_viewer.core.paging import ActivityCursor
     from close_viewer.core.refs import Ref, SearchRef
     from close_viewer.core.search_model import LeadContacts, SearchPage
     from close_viewer.ui.fetcher import Fetcher, Work
@@ -186,8 +187,10 @@ class LookupController(QObject):
                 del self._caches[old]
         return cache
 
-    def load_activity(self, contact: Contact, credential: Credential, skip: int = 0) -> bool:
-        """The page of `contact`'s timeline from `skip` (superseding any page in flight);
+    def load_activity(
+        self, contact: Contact, credential: Credential, cursor: ActivityCursor | None = None
+    ) -> bool:
+        """The page of `contact`'s timeline after `cursor` (superseding any page in flight);
         False (nothing asked) for a contact without a lead: Close needs the lead."""
         if not contact.lead_id:
             self.timeline.cancel()
@@ -196,7 +199,7 @@ class LookupController(QObject):
         lead_id, contact_id = contact.lead_id, contact.id
 
         def work(client: CloseClient, token: CancelToken) -> object:
-            page = client.activity_page(lead_id, contact_id, credential, skip, cache.custom_types, token)
+            page = client.activity_page(lead_id, contact_id, credential, cursor, cache.custom_types, token)
             return ActivityResult(contact_id, page)
 
         self._activity_for = contact_id

@@ -937,7 +937,7 @@ class MainWindow(QMainWindow):
         if self.contact is None or panel is None or panel.contact_id != self.contact.id:
             return
         key = ApiKey(self.key_edit.text().strip())
-        panel.loading = self.lookups.load_activity(self.contact, key, panel.next_skip)  # False: no lead
+        panel.loading = self.lookups.load_activity(self.contact, key, panel.next_cursor)  # False: no lead
 
     def _show_activity(self, result: ActivityResult) -> None:
         panel = self.tabs.activity

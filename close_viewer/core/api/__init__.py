@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from close_viewer.core.credentials import Credential
     from close_viewer.core.model import Contact
     from close_viewer.core.names import Card, Me
+    from close_viewer.core.paging import ActivityCursor
     from close_viewer.core.refs import SearchRef
     from close_viewer.core.search_model import LeadContacts, SearchPage
 
@@ -72,10 +73,10 @@ class CloseClient(Transport):
         lead_id: str,
         contact_id: str,
         credential: Credential,
-        skip: int = 0,
+        cursor: ActivityCursor | None = None,
         custom_types: dict[str, str] | None = None,
         cancel: CancelToken | None = None,
     ) -> ActivityPage:
         from close_viewer.core.api import activities
 
-        return activities.activity_page(self, lead_id, contact_id, credential, skip, custom_types, cancel)
+        return activities.activity_page(self, lead_id, contact_id, credential, cursor, custom_types, cancel)

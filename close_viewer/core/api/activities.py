@@ -21,18 +21,20 @@ from close_viewer.core.activity import (
 from close_viewer.core.api.transport import Subject, Transport
 from close_viewer.core.cancel import CancelToken
 from close_viewer.core.credentials import Credential
+from close_viewer.core.paging import ActivityCursor
 
 
-def activity_params(lead_id: str, contact_id: str, skip: int = 0, limit: int = PAGE_SIZE) -> dict[str, str]:
-    params = {
+def activity_params(
+    lead_id: str, contact_id: str, cursor: ActivityCursor | None = None, limit: int = PAGE_SIZE
+) -> dict[str, str]:
+    """The page after `cursor` (the first page without one), newest first."""
+    return {
         "lead_id": lead_id,
         "contact_id": contact_id,
         "_order_by": "-activity_at",
         "_limit": str(limit),
+        **(cursor.params() if cursor else {}),
     }
-    if skip:
-        params["_skip"] = str(skip)
-    return params
 
 
 def activity_page(
@@ -40,13 +42,13 @@ def activity_page(
     lead_id: str,
     contact_id: str,
     credential: Credential,
-    skip: int = 0,
+    cursor: ActivityCursor | None = None,
     custom_types: MutableMapping[str, str] | None = None,
     cancel: CancelToken | None = None,
 ) -> ActivityPage:
-    """One page from `skip`; `custom_types` (id -> name, cached by the caller) is filled
-    in when the page names a custom activity type it does not know."""
-    params = activity_params(lead_id, contact_id, skip)
+    """The page after `cursor` (see core/paging.py); `custom_types` (id -> name, cached by
+    the caller) is filled in when the page names a custom activity type it does not know."""
+    params = activity_params(lead_id, contact_id, cursor)
     body = transport.get("/activity/", credential, Subject("activity"), params, cancel)
     names = custom_types if custom_types is not None else {}
     unknown = custom_type_ids(body) - set(names)
@@ -62,4 +64,4 @@ def activity_page(
             pass
         for missing in unknown - set(names):
             names[missing] = ""  # asked once: not asked again on every page
-    return parse_activity_page(body, skip, {k: v for k, v in names.items() if v})
+    return parse_activity_page(body, cursor, {k: v for k, v in names.items() if v})
