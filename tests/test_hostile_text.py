@@ -242,8 +242,17 @@ def test_table_cells_and_tooltips_never_show_a_line_break_or_bidi_character(qtbo
 def test_the_hostile_demo_contact_shows_one_line_everywhere(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window()
     lookup(qtbot, window, "cont_HostileBidi")
-    for label in window.header.plain_labels():
-        assert _one_line(label.text()), label.accessibleName()
+    header = window.header
+    # Once the card has the users' names, Created and Updated add "by <name>" on a line of
+    # their own, the one break the app itself writes there: wait for it, then check each line.
+    qtbot.waitUntil(lambda: "\nby " in header.created_label.text(), timeout=10_000)
+    for label in header.plain_labels():
+        lines = (
+            label.text().split("\nby ")
+            if label in (header.created_label, header.updated_label)
+            else [label.text()]
+        )
+        assert len(lines) <= 2 and all(_one_line(line) for line in lines), label.accessibleName()
     assert "Eve" in window.findChild(QLabel, "contactName").text()
     for label in window.summary.labels.values():
         assert _one_line(label.text())
