@@ -10,12 +10,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from close_viewer.core import errors as e
 from close_viewer.core.api import CloseClient, users
 from close_viewer.core.credentials import ApiKey
 from close_viewer.core.search_model import parse_lead_contacts
-from close_viewer.demo import DEMO_API_KEY
+from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID
+from tests.conftest import MakeWindow
+from tests.test_window import lookup
 
 KEY = ApiKey(DEMO_API_KEY)
 
@@ -106,3 +109,17 @@ def test_a_lead_lists_only_its_own_contacts() -> None:
     }
     lead = parse_lead_contacts(body, "lead_mine")
     assert [m.name for m in lead.matches] == ["Mine", "Unsaid"]
+
+
+def test_a_contact_nested_too_deeply_is_refused_in_plain_words_and_the_window_goes_on(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    """985 levels (a custom field or notes nested that deep): refused where it is read, so no
+    part of the window (the card's "loading…", history, the timeline) ever walks it."""
+    window = make_window()
+    error = lookup(qtbot, window, "cont_deep")
+    assert isinstance(error, e.BadResponse)
+    assert "nested too deeply" in window.error_banner.message
+    assert "loading" not in window.header.lead_label.text()
+    contact = lookup(qtbot, window, DEMO_CONTACT_ID)  # and the next lookup works
+    assert getattr(contact, "id", "") == DEMO_CONTACT_ID
