@@ -63,3 +63,20 @@ def test_the_window_with_that_address_says_why_and_sends_nothing(
     assert "user name or password" in window.error_banner._message.text()
     assert demo_server.seen == []
     assert window.contact_edit.isEnabled()  # usable: the rep can read why, and quit
+
+
+def test_notices_wait_their_turn_instead_of_replacing_each_other(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    """At start the address notice and the keychain notice came together, and the second
+    replaced the first: the rep never learnt why nothing could be looked up."""
+    window = make_window()
+    banner = window.notice_banner
+    banner.show_message("API address not usable", "CLOSE_API_BASE_URL names an address …")
+    banner.show_message("No system keychain", "The key is kept until you close the app.")
+    assert banner.title == "API address not usable"
+    assert banner._title.text().endswith("(1 more notice)")
+    banner.dismiss()
+    assert banner.isVisible() and banner.title == "No system keychain"
+    banner.dismiss()
+    assert not banner.isVisible()
