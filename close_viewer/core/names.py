@@ -4,7 +4,7 @@ Close documents none of these answers' shapes, so anything unexpected becomes a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +12,7 @@ from close_viewer.core.text import text_or_blank
 
 FORMER_USER = "a former user"
 NOT_AVAILABLE = "not available"
+CONTACT_NOT_AVAILABLE = "a contact that is not available"
 
 
 def person_name(data: object) -> str:
@@ -104,44 +105,76 @@ def parse_lead_summary(body: object, lead_id: str) -> LeadSummary:
 class FieldSpec:
     field_id: str  # "cf_…"
     name: str
-    type: str = "text"
+    type: str = "text"  # text, textarea, number, date, datetime, choices, user, contact, …
+    multiple: bool = False  # `accepts_multiple_values`: the value is a list
 
 
 def parse_schema(body: object) -> dict[str, FieldSpec]:
-    """`GET /custom_field_schema/contact/`: cf id → its name and type."""
+    """`GET /custom_field_schema/contact/`: cf id → its name and type, in Close's order
+    (the order the organization chose, the one Close's own pages show)."""
     data = body if isinstance(body, dict) else {}
     items = data.get("fields", data.get("data"))
     specs: dict[str, FieldSpec] = {}
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and text_or_blank(item.get("id")).startswith("cf_"):
             specs[item["id"]] = FieldSpec(
-                item["id"], text_or_blank(item.get("name")) or item["id"], text_or_blank(item.get("type"))
+                item["id"],
+                text_or_blank(item.get("name")) or item["id"],
+                text_or_blank(item.get("type")),
+                item.get("accepts_multiple_values") is True,
             )
     return specs
 
 
-def format_value(value: Any, kind: str, users: dict[str, str]) -> str:
-    """A custom field's value as a rep reads it, by the field's type. Never raises."""
+def field_moment(value: object) -> datetime | None:
+    """A datetime field's value as an aware moment (no offset: UTC); None if it is not one."""
+    if not isinstance(value, str) or len(value.strip()) <= 10:  # "2027-03-31" is a date
+        return None
+    from close_viewer.core.parser import parse_datetime
+
+    try:
+        return parse_datetime(value)
+    except (ValueError, IndexError):
+        return None
+
+
+def _date_text(value: str, kind: str, zone: tzinfo | None) -> str:
+    moment = field_moment(value) if kind == "datetime" else None
+    if moment is not None:  # a moment: read in the rep's zone, like every other time
+        return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M")
+    try:  # a date stays the date it was written as, in no zone
+        return date.fromisoformat(value.strip()[:10]).strftime("%-d %b %Y")
+    except ValueError:
+        return value
+
+
+def format_value(
+    value: Any,
+    kind: str,
+    users: dict[str, str] | None,
+    contacts: dict[str, str] | None = None,
+    zone: tzinfo | None = None,
+) -> str:
+    """A custom field's value as a rep reads it, by the field's type: people by name, every
+    value of a list, a datetime in `zone` (None: the computer's zone). Never raises."""
     if isinstance(value, list):
-        return ", ".join(v for v in (format_value(item, kind, users) for item in value) if v)
+        return ", ".join(v for v in (format_value(item, kind, users, contacts, zone) for item in value) if v)
     if value is None or value == "":
         return ""
     if kind == "user" and isinstance(value, str):
-        return users.get(value) or FORMER_USER
+        return NOT_AVAILABLE if users is None else users.get(value) or FORMER_USER
+    if kind == "contact" and isinstance(value, str):
+        return (contacts or {}).get(value) or CONTACT_NOT_AVAILABLE
     if kind in ("date", "datetime") and isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-        if kind == "date" or (isinstance(moment, date) and not isinstance(moment, datetime)):
-            return moment.strftime("%-d %b %Y")
-        return moment.strftime("%-d %b %Y, %H:%M")
+        return _date_text(value, kind, zone)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, dict):
+        return ""  # a shape no field type has: nothing rather than Python's repr
     return str(value)
 
 
@@ -150,6 +183,8 @@ class CustomFieldRow:
     name: str
     value: str
     field_id: str
+    moments: tuple[datetime, ...] = ()  # a datetime field's values, for the screen's own format
+    ids: tuple[str, ...] = ()  # a user or contact field's ids, for the tooltip (never the text)
 
 
 @dataclass(frozen=True)
@@ -171,14 +206,45 @@ class Card:
         return self.users.get(user_id) or FORMER_USER
 
 
+def _values(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def referenced_contacts(custom: dict[str, Any], schema: dict[str, FieldSpec]) -> list[str]:
+    """The distinct contact ids the contact-type fields name, in the schema's order."""
+    ids: list[str] = []
+    for field_id, spec in schema.items():
+        if spec.type == "contact":
+            for value in _values(custom.get(f"custom.{field_id}")):
+                if isinstance(value, str) and value.startswith("cont_") and value not in ids:
+                    ids.append(value)
+    return ids
+
+
 def custom_rows(
-    custom: dict[str, Any], schema: dict[str, FieldSpec], users: dict[str, str]
+    custom: dict[str, Any],
+    schema: dict[str, FieldSpec],
+    users: dict[str, str] | None,
+    contacts: dict[str, str] | None = None,
+    zone: tzinfo | None = None,
 ) -> tuple[CustomFieldRow, ...]:
+    """One row per field with a value: the schema's fields in the schema's order, then any
+    field the schema does not list, in the order the contact has them."""
+    values = {key.removeprefix("custom."): value for key, value in custom.items()}
+    order = [f for f in schema if f in values] + [f for f in values if f not in schema]
     rows = []
-    for key, value in custom.items():
-        field_id = key.removeprefix("custom.")
+    for field_id in order:
+        value = values[field_id]
         spec = schema.get(field_id, FieldSpec(field_id, field_id))
-        shown = format_value(value, spec.type, users)
-        if shown:
-            rows.append(CustomFieldRow(spec.name, shown, field_id))
+        shown = format_value(value, spec.type, users, contacts, zone)
+        if not shown:
+            continue
+        moments: tuple[datetime, ...] = ()
+        if spec.type == "datetime":
+            found = [field_moment(v) for v in _values(value)]
+            moments = tuple(m for m in found if m is not None) if all(found) else ()
+        ids: tuple[str, ...] = ()
+        if spec.type in ("user", "contact"):
+            ids = tuple(v for v in _values(value) if isinstance(v, str) and v)
+        rows.append(CustomFieldRow(spec.name, shown, field_id, moments, ids))
     return tuple(rows)

@@ -28,6 +28,7 @@ from close_viewer.ui.dates import local_datetime
 
 if TYPE_CHECKING:
     from close_viewer.core.model import ContactUrl, IntegrationLink
+    from close_viewer.core.names import CustomFieldRow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -327,11 +328,31 @@ class LinksModel(RowTableModel):
     )
 
 
+def _field_value(row: CustomFieldRow) -> str:
+    """A datetime field in the rep's time zone and locale, like every other time shown."""
+    if row.moments:
+        return ", ".join(local_datetime(m) for m in row.moments)
+    return row.value
+
+
 class CustomFieldsModel(RowTableModel):
-    """The Details tab: one row per custom field that has a value, named from the schema."""
+    """The Details tab: one row per custom field that has a value, named from the schema, in
+    the schema's order. A user or contact field shows names; its ids are in the tooltip."""
 
     NOUN = "custom fields"
     COLUMNS = (
         Column("Field", lambda f: f.name, lambda f: f.name.lower(), width=24),
-        Column("Value", lambda f: f.value, lambda f: f.value.lower(), width=50),
+        Column(
+            "Value",
+            _field_value,
+            lambda f: f.moments[0] if f.moments else f.value.lower(),
+            width=50,
+        ),
     )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == _TOOLTIP and index.isValid() and index.column() == 1 and index.row() < len(self._rows):
+            row = self._rows[index.row()]
+            if row.ids:  # the names, then the ids they stand for
+                return plain_tooltip(f"{_field_value(row)} ({', '.join(row.ids)})")
+        return super().data(index, role)
