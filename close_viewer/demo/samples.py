@@ -17,6 +17,7 @@ from close_viewer.core.model import (
 from close_viewer.resources import resource_path
 
 LARGE_CONTACT_ID = "cont_LargeDemo10kCalls"
+DEMO_BASE_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
 
 
 @cache
@@ -57,14 +58,60 @@ USERS: dict[str, dict[str, Any]] = {
     },
     "user_Gv3Xm7Lq1NzKp5TcWb8RdYs": {"first_name": "Aiko", "last_name": "Sato", "email": "aiko@acme.example"},
 }
-# `GET /custom_field_schema/contact/`: the demo contacts' custom fields, of several types.
+
+
+def _custom_field(
+    field_id: str, name: str, kind: str, multiple: bool = False, choices: list[str] | None = None
+) -> dict[str, Any]:
+    """A contact custom field as Close describes it in a schema's `fields`."""
+    field: dict[str, Any] = {
+        "id": field_id,
+        "name": name,
+        "description": "",
+        "type": kind,
+        "accepts_multiple_values": multiple,
+        "editable_with_roles": [],
+        "is_shared": False,
+        "organization_id": ORGANIZATION["id"],
+        "created_by": ME_ID,
+        "updated_by": ME_ID,
+        "date_created": "2025-01-15T10:00:00.000000+00:00",
+        "date_updated": "2025-01-15T10:00:00.000000+00:00",
+    }
+    if choices is not None:
+        field["choices"] = choices
+    return field
+
+
+# `GET /custom_field_schema/contact/`: the contact custom fields in the order the organization
+# chose (not alphabetical; the contacts list theirs in another order), of every type a rep
+# meets: choices, several choices, a user, a date, a number, a date and time, a contact,
+# several users, several contacts. Carlos Fernández has the last four.
 CONTACT_SCHEMA: list[dict[str, Any]] = [
-    {"id": "cf_Zx8LmQ2kP4vRtW7n", "name": "Segment", "type": "choices"},
-    {"id": "cf_Kd3Wq9NxT1LmPz5c", "name": "Languages", "type": "choices", "accepts_multiple_values": True},
-    {"id": "cf_Rn5Tz2Wq8LmKx4Pv", "name": "Account owner", "type": "user"},
-    {"id": "cf_Bw7Lq3Nx9TzKm2Rc", "name": "Renewal date", "type": "date"},
-    {"id": "cf_Hy4Kp8Qm2WxLz6Tn", "name": "Seats", "type": "number"},
+    _custom_field("cf_Zx8LmQ2kP4vRtW7n", "Segment", "choices", choices=["Enterprise", "Mid-market", "SMB"]),
+    _custom_field(
+        "cf_Kd3Wq9NxT1LmPz5c", "Languages", "choices", True, ["Catalan", "English", "Spanish", "Portuguese"]
+    ),
+    _custom_field("cf_Rn5Tz2Wq8LmKx4Pv", "Account owner", "user"),
+    _custom_field("cf_Bw7Lq3Nx9TzKm2Rc", "Renewal date", "date"),
+    _custom_field("cf_Hy4Kp8Qm2WxLz6Tn", "Seats", "number"),
+    _custom_field("cf_Tq6Vn1Xr8KzLm3Wd", "Last site visit", "datetime"),
+    _custom_field("cf_Pm2Rx7Lk4NwQz9Tb", "Reports to", "contact"),
+    _custom_field("cf_Wc9Kt3Mz6LqRx1Vn", "Account team", "user", True),
+    _custom_field("cf_Jd4Nz8Qw2TxKm7Lp", "Also involved", "contact", True),
 ]
+# Carlos's values, listed in another order than the schema's (as a contact's keys may come).
+CARLOS_ID = "cont_Fz3Carlos8Fernandez2Q"
+GONE_CONTACT_ID = "cont_Gone7Deleted3Contact"  # named by a field, not served (404): deleted
+CARLOS_CUSTOM: dict[str, Any] = {
+    "custom.cf_Jd4Nz8Qw2TxKm7Lp": ["cont_Lk8Lucia4Fernandez7Rz", GONE_CONTACT_ID],
+    "custom.cf_Hy4Kp8Qm2WxLz6Tn": 40,
+    "custom.cf_Wc9Kt3Mz6LqRx1Vn": ["user_Rt6Yn2Kq8WmLx4PcVb9ZdHs", "user_Gv3Xm7Lq1NzKp5TcWb8RdYs"],
+    "custom.cf_Tq6Vn1Xr8KzLm3Wd": "2024-09-12T14:30:00+00:00",
+    "custom.cf_Kd3Wq9NxT1LmPz5c": ["Spanish", "Catalan", "English"],
+    "custom.cf_Pm2Rx7Lk4NwQz9Tb": DEMO_BASE_ID,
+    "custom.cf_Zx8LmQ2kP4vRtW7n": "Mid-market",
+}
 
 
 def user(user_id: str) -> dict[str, Any] | None:
@@ -138,14 +185,17 @@ def colleague_contacts() -> list[dict[str, Any]]:
     contacts (María's colleagues at Acme Iberia), phone numbers in several countries."""
     acme, northwind = "lead_Vx3Qm9KpT2sLw7RbNz4HcYd", "lead_Nw7Kd2Lx9QmTp4RcZb6VhYs"
     return [
-        _person(
-            "cont_Fz3Carlos8Fernandez2Q",
-            "Carlos Fernández",
-            "CFO",
-            acme,
-            "c.fernandez@acme-iberia.es",
-            "+34915550199",
-            "ES",
+        dict(
+            _person(
+                CARLOS_ID,
+                "Carlos Fernández",
+                "CFO",
+                acme,
+                "c.fernandez@acme-iberia.es",
+                "+34915550199",
+                "ES",
+            ),
+            **CARLOS_CUSTOM,
         ),
         _person(
             "cont_Lk8Lucia4Fernandez7Rz",
@@ -184,9 +234,6 @@ def colleague_contacts() -> list[dict[str, Any]]:
             "US",
         ),
     ]
-
-
-DEMO_BASE_ID = "cont_4bA7x2Kq9TzRmW1vLp8NcY"
 
 
 def hostile_contacts(base: dict[str, Any]) -> list[dict[str, Any]]:
