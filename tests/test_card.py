@@ -346,3 +346,21 @@ def test_a_name_or_title_without_spaces_never_widens_the_window(
     QApplication.processEvents()  # (layouts settle on the next event loop turn)
     assert window.minimumSizeHint().width() <= max(before, 1024)
     assert window.width() <= 1024
+
+
+def test_call_outcome_is_read_from_the_documented_fields_first() -> None:
+    from close_viewer.core.formatting import call_outcome
+
+    # `status` (Close's CallStatus) decides; the undocumented `disposition` cannot contradict it.
+    assert call_outcome("no-answer", 0, "outbound", "answered") == "No answer"
+    assert call_outcome("no-answer", 0, "inbound") == "Missed call"  # `direction`
+    assert call_outcome("busy", 0, "outbound", "vm-left") == "Busy"
+    assert call_outcome("timeout", None) == "Timed out"
+    # A completed call: `duration` says whether it connected; a disposition only adds detail.
+    assert call_outcome("completed", 754, "outbound") == "Connected"
+    assert call_outcome("completed", 0, "outbound") == "Completed"
+    assert call_outcome("completed", 41, "outbound", "vm-left") == "Left a voicemail"
+    assert call_outcome("completed", 41, "outbound", "no-answer") == "Connected"
+    # No status at all: the hint is all there is; an unknown status is said in its own words.
+    assert call_outcome(None, None, "", "vm-answer") == "Went to voicemail"
+    assert call_outcome("queued-somewhere", 0) == "Queued somewhere"

@@ -26,6 +26,30 @@ _STATUS_WORDS = {
 }
 
 
+# A call's outcome from what Close documents for a call (`status`, one of CallStatus, with
+# `direction` and `duration`); `disposition` is not in Close's OpenAPI (Close warns such
+# fields may change), so it only adds detail to a completed call, or stands in with no status.
+_CALL_STATUS_OUTCOMES = {
+    "created": "Not connected",
+    "in-progress": "In progress",
+    "cancel": "Cancelled",
+    "busy": "Busy",
+    "failed": "Failed",
+    "timeout": "Timed out",
+}
+_DISPOSITION_HINTS = {
+    "answered": "Answered",
+    "vm-answer": "Went to voicemail",
+    "vm-left": "Left a voicemail",
+    "no-answer": "No answer",
+    "busy": "Busy",
+    "blocked": "Blocked",
+    "error": "Failed",
+    "abandoned": "Abandoned",
+}
+_COMPLETED_HINTS = frozenset({"answered", "vm-answer", "vm-left"})  # what a completed call can be
+
+
 _PHONE_SEPARATORS = frozenset(" -.()/\u00a0")
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 # The characters RFC 5322 allows unquoted in the part before the @ (quoted ones are refused).
@@ -52,6 +76,26 @@ def humanize(value: str | None) -> str:
         return _STATUS_WORDS[value]
     text = value.replace("-", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def call_outcome(status: str | None, seconds: int | None, direction: str = "", disposition: str = "") -> str:
+    """A call's outcome in words, read from the documented fields first: `status` decides,
+    `direction` tells a missed call from an unanswered one, `duration` a connected call from
+    a completed one without talk; `disposition` (undocumented) is only a hint."""
+    status = (status or "").strip().lower()
+    hint = (disposition or "").strip().lower()
+    inbound = (direction or "").strip().lower() in ("inbound", "incoming")
+    if status == "no-answer":
+        return "Missed call" if inbound else "No answer"
+    if status in _CALL_STATUS_OUTCOMES:
+        return _CALL_STATUS_OUTCOMES[status]
+    if status == "completed":
+        if hint in _COMPLETED_HINTS:
+            return _DISPOSITION_HINTS[hint]
+        return "Connected" if seconds else "Completed"
+    if status:
+        return humanize(status)  # a status Close added since: its own words
+    return _DISPOSITION_HINTS.get(hint) or humanize(hint)
 
 
 def tel_uri(number: str | None) -> str:
