@@ -30,8 +30,9 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     matches: tuple[Match, ...] = ()
-    cursor: str | None = None
+    cursor: str | None = None  # Close's cursor for the next page; None on the last page
     query: object = None  # the SearchRef that was searched
+    total: int | None = None  # every match, when Close says (`count.total`); else unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +76,25 @@ def _not_results(what: str) -> BadResponse:
     )
 
 
+def _is_contact(item: object) -> bool:
+    """Close marks each result with its `__object_type`: only contacts are rows here."""
+    kind = item.get("__object_type", "contact") if isinstance(item, dict) else None
+    return kind == "contact"
+
+
+def _total(count: object) -> int | None:
+    total = count.get("total") if isinstance(count, dict) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
+
+
 def parse_search_page(body: object, query: object = None) -> SearchPage:
     if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
         raise _not_results("search results")
-    matches = tuple(m for m in (match_from(item) for item in body.get("data", [])) if m is not None)
+    items = (match_from(item) for item in body.get("data", []) if _is_contact(item))
+    matches = tuple(m for m in items if m is not None)
     cursor = body.get("cursor")
-    return SearchPage(matches, cursor if isinstance(cursor, str) and cursor else None, query)
+    next_cursor = cursor if isinstance(cursor, str) and cursor else None
+    return SearchPage(matches, next_cursor, query, _total(body.get("count")))
 
 
 def parse_lead_contacts(body: object, lead_id: str) -> LeadContacts:

@@ -32,6 +32,11 @@ def load_samples() -> dict[str, dict[str, Any]]:
         contacts[hostile["id"]] = hostile
     for extra in colleague_contacts():
         contacts[extra["id"]] = extra
+    # Search paging: 30 Lindqvists, more than one page of matches (close_viewer/demo/search.py).
+    from close_viewer.demo.search import shared_surname_contacts
+
+    for extra in shared_surname_contacts():
+        contacts[extra["id"]] = extra
     return contacts
 
 
@@ -42,6 +47,8 @@ LEADS: dict[str, dict[str, Any]] = {
     "lead_Bg5Tz8Kq2WmXp4LcRn7VdHs": {"display_name": "Switchboard Services", "status_label": "Customer"},
     "lead_Nw7Kd2Lx9QmTp4RcZb6VhYs": {"display_name": "Northwind Ltd", "status_label": "Potential"},
     "lead_EmptyNoContacts00000": {"display_name": "Globex (no contacts yet)", "status_label": "Potential"},
+    # Search paging: the lead of the 30 Lindqvists (close_viewer/demo/search.py).
+    "lead_Lq4Lindqvist8Bygg2Wz": {"display_name": "Lindqvist Bygg AB", "status_label": "Qualified"},
 }
 EMPTY_LEAD_ID = "lead_EmptyNoContacts00000"
 

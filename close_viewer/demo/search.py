@@ -5,6 +5,9 @@ Supported: `and`, `or`, `negate`, `object_type`, `text`, `field_condition` (a `t
 condition on a regular field) and `has_related` for `contact_email` and `contact_phone`,
 with the text modes `exact_value`, `phrase`, `full_words` and `beginning_of_words`.
 Anything else is a SearchError, which the server answers with 400 and Close's shape.
+Each result carries `__object_type`, as Close's do; `_limit` above MAX_LIMIT is a 400.
+
+`shared_surname_contacts()` is demo data: 30 Lindqvists, more than one page of matches.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 TEXT_MODES = ("exact_value", "phrase", "full_words", "beginning_of_words")
 _WORDS = re.compile(r"\w+", re.UNICODE)
 RELATED = {"contact_email": "emails", "contact_phone": "phones"}
+MAX_LIMIT = 200  # Close's usual maximum for `_limit` (its documentation names none for search)
 
 
 class SearchError(ValueError):
@@ -107,15 +111,18 @@ def run_search(body: Any, contacts: list[dict[str, Any]]) -> dict[str, Any]:
     if not isinstance(body, dict) or "query" not in body:
         raise SearchError("The request body needs a “query”.")
     limit = body.get("_limit", 10)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 200:
-        raise SearchError("_limit must be a number from 1 to 200.")
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"_limit must be a number from 1 to {MAX_LIMIT}.")
     offset = _offset(body.get("cursor"))
     found = [c for c in contacts if evaluate(body["query"], c)]
     page = found[offset : offset + limit]
     fields = (body.get("_fields") or {}).get("contact") if isinstance(body.get("_fields"), dict) else None
     if fields is not None and not isinstance(fields, list):
         raise SearchError("_fields.contact must be a list.")
-    data = [{k: v for k, v in c.items() if fields is None or k in fields} for c in page]
+    data = [
+        {"__object_type": "contact"} | {k: v for k, v in c.items() if fields is None or k in fields}
+        for c in page
+    ]
     more = offset + limit < len(found)
     cursor = base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if more else None
     return {"data": data, "cursor": cursor}
@@ -128,3 +135,52 @@ def _offset(cursor: Any) -> int:
         return max(0, int(base64.urlsafe_b64decode(str(cursor).encode()).decode()))
     except (ValueError, UnicodeDecodeError):
         raise SearchError("Invalid cursor.") from None
+
+
+# --- Demo data: a surname shared by more than one page of matches ---------------------------
+
+SHARED_SURNAME = "Lindqvist"
+SHARED_SURNAME_LEAD = ("lead_Lq4Lindqvist8Bygg2Wz", "Lindqvist Bygg AB")
+_FIRST_NAMES = (
+    "Anna Karin Erik Lars Maria Johan Eva Per Kristina Mikael Elin Anders Sofia Nils Ingrid "
+    "Gustav Astrid Olof Maja Henrik Linnea Fredrik Saga Magnus Frida Oskar Greta Viktor Ebba Axel"
+).split()
+_TITLES = ("Site manager", "Buyer", "Project lead", "Estimator", "Foreman", "Owner")
+
+
+def shared_surname_contacts() -> list[dict[str, Any]]:
+    """30 contacts named Lindqvist (one lead, generated the same way every time), so that a
+    search for the name has a second page."""
+    lead_id, _company = SHARED_SURNAME_LEAD
+    people = []
+    for n, first in enumerate(_FIRST_NAMES, start=1):
+        name = f"{first} {SHARED_SURNAME}"
+        people.append(
+            {
+                "id": f"cont_Lq{n:02d}{first}Lindqvist",
+                "organization_id": "orga_Qk2vN8sLx4TfRm7WbYc1HdPz",
+                "lead_id": lead_id,
+                "name": name,
+                "display_name": name,
+                "title": _TITLES[n % len(_TITLES)],
+                "timezone": "Europe/Stockholm",
+                "created_by": "user_Lm4pX9aWq2RzTn6VbKd8YsJc",
+                "updated_by": "user_Lm4pX9aWq2RzTn6VbKd8YsJc",
+                "date_created": "2025-01-15T08:00:00.000000+00:00",
+                "date_updated": f"2026-10-{n:02d}T09:30:00.000000+00:00",
+                "emails": [{"email": f"{first.lower()}@lindqvist-bygg.se", "type": "office"}],
+                "phones": [
+                    {
+                        "phone": f"+46855501{n:03d}",
+                        "phone_formatted": f"+46 8 555 01{n:03d}",
+                        "type": "office",
+                        "country": "SE",
+                    }
+                ],
+                "recent_calls": [],
+                "subscriptions": [],
+                "urls": [],
+                "integration_links": [],
+            }
+        )
+    return people

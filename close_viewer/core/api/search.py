@@ -1,4 +1,10 @@
-"""`POST /data/search/` (Close's Advanced Filtering API): contacts by email, phone or name."""
+"""`POST /data/search/` (Close's Advanced Filtering API): contacts by email, phone or name.
+
+Pages of LIMIT matches; the next page is asked for with the `cursor` Close returned
+(`search_contacts(..., cursor)`), never with an offset. No `sort` is sent: what the
+documentation we could read shows of the endpoint does not define a sort for contacts,
+so Close's own order is kept (an unknown key would risk a 400 on every search).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from close_viewer.core.refs import EmailRef, PhoneRef, SearchRef, e164
 from close_viewer.core.search_model import SearchPage, parse_search_page
 
 FIELDS = ["id", "display_name", "title", "lead_id", "emails", "phones"]
-LIMIT = 25
+LIMIT = 25  # one page; Close answers `_limit` above its maximum (MAX_LIMIT) with a 400
+MAX_LIMIT = 200
 
 
 def _related(object_type: str, field_name: str, value: str) -> dict[str, Any]:
