@@ -11,6 +11,10 @@ SAMPLES: tuple[tuple[str, str], ...] = (
     ("cont_9Yc2Wq7LmXk4RtPz1NbV3H", "渡辺 さくら: every call, sequence and subscription status (Japanese)"),
     ("cont_6Tm3Kq8WzXp1LcRn5VbH2Y", "محمد بن عبد الله العتيبي: right-to-left (Arabic) text"),
     ("cont_2Nq8Wx5KmLz7RtPc3VbY9J", "a sparse contact: no name, every list empty or null"),
+    (
+        "cont_Fz3Carlos8Fernandez2Q",
+        "Carlos Fernández: custom fields of every type (date and time, people, lists)",
+    ),
     ("cont_LargeDemo10kCalls", "large: 10,000 calls, 500 emails, 500 phones, 1,000 subscriptions"),
     ("cont_HostileMarkup", "a name and title made of HTML (shown as plain text)"),
     ("cont_HostileHugeName", "a 1 MB name (shown elided)"),
