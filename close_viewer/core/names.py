@@ -42,14 +42,21 @@ class Me:
 
 
 def parse_me(body: object) -> Me:
+    """`GET /me/`. A key belongs to one organization, but a user may be in several: the
+    organization is the one `/me/` names as its `organization_id`, or the only one it lists;
+    with several and none named it stays unknown (the first contact fetched says)."""
     data = body if isinstance(body, dict) else {}
-    orgs = data.get("organizations")
-    org = orgs[0] if isinstance(orgs, list) and orgs and isinstance(orgs[0], dict) else {}
+    listed = data.get("organizations")
+    orgs = [o for o in listed if isinstance(o, dict)] if isinstance(listed, list) else []
+    named = text_or_blank(data.get("organization_id"))
+    org = next((o for o in orgs if text_or_blank(o.get("id")) == named), None) if named else None
+    if org is None and not named and len(orgs) == 1:
+        org = orgs[0]
     return Me(
         user_id=text_or_blank(data.get("id")),
         name=person_name(data),
-        organization=text_or_blank(org.get("name")),
-        organization_id=text_or_blank(org.get("id")) or text_or_blank(data.get("organization_id")),
+        organization=text_or_blank((org or {}).get("name")),
+        organization_id=named or text_or_blank((org or {}).get("id")),
     )
 
 

@@ -63,6 +63,7 @@ class HistoryKeeper(QObject):
         self.history.secrets = logs.registered_secrets  # the key is never stored, even if echoed
         self.history.prune()
         self.organization_id = ""
+        self._from_contact = False  # the organization was named by a contact the key fetched
         self._key_tag = ""
         self._told = False
 
@@ -92,12 +93,16 @@ class HistoryKeeper(QObject):
         if tag == self._key_tag and tag:
             return
         self._key_tag = tag
+        self._from_contact = False
         self._set_organization(self.settings.organization_for(tag) if tag else "")
 
-    def set_organization(self, organization_id: str) -> None:
-        """Close said whose the key is (`GET /me/`, or a contact it fetched)."""
-        if not organization_id:
+    def set_organization(self, organization_id: str, from_contact: bool = False) -> None:
+        """Close said whose the key is: a contact it fetched names its organization, which
+        nothing else overrides; `GET /me/` names the user's (only) organization, which may be
+        another one of theirs, so it only fills in while no contact has said."""
+        if not organization_id or (self._from_contact and not from_contact):
             return
+        self._from_contact = self._from_contact or from_contact
         if self._key_tag:
             self.settings.set_organization_for(self._key_tag, organization_id)
         self._set_organization(organization_id)
@@ -110,7 +115,7 @@ class HistoryKeeper(QObject):
     # --- what the window asks ------------------------------------------------------
 
     def record(self, contact: Contact, company: str = "") -> None:
-        self.set_organization(contact.organization_id)
+        self.set_organization(contact.organization_id, from_contact=True)
         rows = sum(
             len(r) for r in (contact.emails, contact.phones, contact.recent_calls, contact.subscriptions)
         )
