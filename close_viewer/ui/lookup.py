@@ -12,15 +12,21 @@ reported before any lookup; `load_activity` fetches the timeline, a page at a ti
 fifth, so it never delays the contact. A new lookup cancels the timeline's page in
 flight. What they fetch once per key is cached here.
 
+A search that lists several matches can be paged: `more_matches` asks for the next page
+with the cursor Close returned (on the type-ahead worker, so a new search or typing
+supersedes it); `search_listed` follows `matches_ready` with the page that can be continued.
+
 Signals: contact_ready(Contact), matches_ready(SearchPage | LeadContacts),
 suggestions_ready(str, SearchPage), failed(CloseViewerError), busy_changed(bool),
 cancelled(), card_ready(Card), signed_in(Me), key_rejected(CloseViewerError),
-activity_ready(ActivityResult), activity_failed(contact_id, CloseViewerError), activity_stopped().
+activity_ready(ActivityResult), activity_failed(contact_id, CloseViewerError), activity_stopped(),
+search_listed(SearchPage), more_matches_ready(SearchPage), more_matches_failed(CloseViewerError),
+more_matches_stopped().
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -56,6 +62,23 @@ class ActivityResult:
     page: ActivityPage
 
 
+@dataclass(frozen=True)
+class SearchPaging:
+    """A listed search that has more matches: what was searched, with which key, and
+    Close's cursor for the next page."""
+
+    ref: SearchRef
+    credential: Credential
+    cursor: str
+
+
+@dataclass(frozen=True)
+class NextPage:
+    """The next page of the listed search (told apart from a suggestion's page)."""
+
+    page: SearchPage
+
+
 NO_MATCH_HINT = "Check the spelling, or try part of the name, the whole email address or the number."
 
 
@@ -72,6 +95,10 @@ class LookupController(QObject):
     activity_ready = Signal(object)
     activity_failed = Signal(str, object)
     activity_stopped = Signal()
+    search_listed = Signal(object)
+    more_matches_ready = Signal(object)
+    more_matches_failed = Signal(object)
+    more_matches_stopped = Signal()
 
     def __init__(
         self,
@@ -99,11 +126,16 @@ class LookupController(QObject):
         self.asked: Ref | None = None  # what the running (or last) lookup is for
         self._latest_suggestion = ""
         self._latest_ref: object = None
+        self.paging: SearchPaging | None = None  # the listed search, while it has more
+        self._credential: Credential | None = None  # the key of the running lookup
+        self._more_pending = False
         fetcher.finished.connect(self._finished)
         fetcher.failed.connect(self.failed)
         fetcher.busy_changed.connect(self.busy_changed)
         fetcher.cancelled.connect(self.cancelled)
         suggester.finished.connect(self._suggested)
+        suggester.failed.connect(self._suggester_failed)
+        suggester.cancelled.connect(self._more_stopped)
         enricher.finished.connect(self.card_ready)
         enricher.failed.connect(self._card_failed)
         account.finished.connect(self.signed_in)
@@ -125,10 +157,12 @@ class LookupController(QObject):
         """Look up what `ref` names; supersedes any lookup and any pending suggestion."""
         from close_viewer.core.refs import ContactRef, LeadRef
 
+        self.paging = None  # a new search: the listed one's next page is not wanted any more
         self.suggester.cancel()
         self.timeline.cancel()  # the shown contact's next page is not wanted any more
         self._latest_suggestion = ""
         self.asked = ref
+        self._credential = credential
         if isinstance(ref, ContactRef):
             self.fetcher.fetch(self.base_url, ref.contact_id, credential, self.fields)
         elif isinstance(ref, LeadRef):
@@ -155,12 +189,37 @@ class LookupController(QObject):
             return False
         self._latest_suggestion = text
         self._latest_ref = ref
+        self._more_stopped()  # the suggestion supersedes a next page in flight
 
         def work(client: CloseClient, token: CancelToken) -> object:
             return client.search_contacts(ref, credential, None, token)
 
         self.suggester.run(self.base_url, work, text, "searching")
         return True
+
+    def more_matches(self) -> bool:
+        """Ask for the next page of the listed search; False (nothing asked) when it has none."""
+        paging = self.paging
+        if paging is None:
+            return False
+        ref, credential, cursor = paging.ref, paging.credential, paging.cursor
+
+        def work(client: CloseClient, token: CancelToken) -> object:
+            return NextPage(client.search_contacts(ref, credential, cursor, token))
+
+        self._more_pending = True
+        self.suggester.run(self.base_url, work, ref.describe(), "loading more matches")
+        return True
+
+    def _more_stopped(self) -> None:
+        if self._more_pending:
+            self._more_pending = False
+            self.more_matches_stopped.emit()
+
+    def _suggester_failed(self, error: object) -> None:
+        if self._more_pending:  # a suggestion that fails says nothing; a next page does
+            self._more_pending = False
+            self.more_matches_failed.emit(error)
 
     def enrich(self, contact: Contact, credential: Credential) -> None:
         """Fetch the card's extras for `contact` (superseding those of an earlier one)."""
@@ -234,13 +293,24 @@ class LookupController(QObject):
 
     def _finished(self, result: object) -> None:
         from close_viewer.core.model import Contact
+        from close_viewer.core.refs import SearchRef
 
         if isinstance(result, Contact):
             self.contact_ready.emit(result)
-        else:
-            self.matches_ready.emit(result)
+            return
+        self.matches_ready.emit(result)
+        query, cursor = getattr(result, "query", None), getattr(result, "cursor", None)
+        if isinstance(query, SearchRef) and cursor and self._credential is not None:
+            self.paging = SearchPaging(query, self._credential, cursor)
+            self.search_listed.emit(result)  # after the list is shown: it can be continued
 
     def _suggested(self, page: object) -> None:
+        if isinstance(page, NextPage):
+            self._more_pending = False
+            cursor = page.page.cursor
+            self.paging = replace(self.paging, cursor=cursor) if self.paging and cursor else None
+            self.more_matches_ready.emit(page.page)
+            return
         query = getattr(page, "query", None)
         if query is None or not self._latest_suggestion or query != self._latest_ref:
             return  # an older query's answer: never shown over a newer one

@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         from close_viewer.ui.fetcher import Fetcher
         from close_viewer.ui.keychain_worker import KeychainWorker
         from close_viewer.ui.lookup import LookupController, locale_region
-        from close_viewer.ui.search_results import SearchResultsView
+        from close_viewer.ui.search_results import SearchResultsView, follow_search_pages
         from close_viewer.ui.summary import ContactSummary
 
         self.key_edit.setInputMethodHints(
@@ -423,6 +423,7 @@ class MainWindow(QMainWindow):
         self.results = SearchResultsView()
         self.results.chosen.connect(self._open_match)
         self.results.closed.connect(self.focus_contact)
+        follow_search_pages(self.results, self.lookups, self.statusBar().showMessage)
         self._central_layout.insertWidget(1, self.results)
         self._build_recent()
         add_actions(self)
