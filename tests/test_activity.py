@@ -440,3 +440,18 @@ def test_a_contact_without_a_lead_has_a_plain_message_and_no_request(
     assert "not on a lead" in view.empty_text
     assert window.tabs.tabText(window.tabs.titles.index("Activity")) == "Activity (0)"
     assert not [s for s in demo_server.seen if s.path.endswith("/activity/")]
+
+
+def test_a_calls_outcome_in_the_timeline_follows_its_documented_status() -> None:
+    """`disposition` is not in Close's OpenAPI: it may add a voicemail to a completed call,
+    never contradict the status Close documents."""
+    missed = parse_activity(
+        {"_type": "Call", "status": "no-answer", "direction": "inbound", "disposition": "answered"}
+    )
+    assert missed.summary == "Missed call" and "Answered" not in missed.details
+    voicemail = parse_activity(
+        {"_type": "Call", "status": "completed", "duration": 30, "disposition": "vm-left"}
+    )
+    assert "Left a voicemail" in voicemail.summary
+    busy = parse_activity({"_type": "Call", "status": "busy", "disposition": "answered"})
+    assert "Busy" in busy.summary and "Answered" not in busy.summary

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from close_viewer.core.errors import BadResponse
-from close_viewer.core.formatting import duration, humanize
+from close_viewer.core.formatting import call_outcome, duration, humanize
 from close_viewer.core.paging import ActivityCursor
 from close_viewer.core.text import one_line, plain_block, text_or_blank
 
@@ -55,17 +55,6 @@ FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
     ("Meetings", frozenset({"Meeting"})),
 )
 
-# A call's `disposition` as a rep says it.
-_OUTCOMES = {
-    "answered": "Answered",
-    "no-answer": "No answer",
-    "vm-answer": "Went to voicemail",
-    "vm-left": "Left a voicemail",
-    "busy": "Busy",
-    "blocked": "Blocked",
-    "error": "Failed",
-    "abandoned": "Abandoned",
-}
 _IN = {"incoming", "inbound", "in"}
 _OUT = {"outgoing", "outbound", "out"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -277,8 +266,8 @@ def _email(o: Mapping[str, Any]) -> tuple[str, list[str], str]:
 def _call(o: Mapping[str, Any]) -> tuple[str, list[str], str]:
     seconds = _int(o.get("duration"))
     length = duration(seconds) if seconds else ""
-    disposition = _text(o, "disposition")
-    outcome = _OUTCOMES.get(disposition) or humanize(disposition) or humanize(_text(o, "status"))
+    # The documented status, direction and duration first; `disposition` (undocumented) as a hint.
+    outcome = call_outcome(_text(o, "status"), seconds, _text(o, "direction"), _text(o, "disposition"))
     note = _body(o, "note", "note_html")
     summary = _joined(length, outcome, _first_line(note))
     head = _lines(
