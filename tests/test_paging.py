@@ -73,3 +73,11 @@ def test_the_demo_server_filters_on_time_and_says_its_rate_limit(demo_server: De
     last = first.json()["data"][-1]["activity_at"]
     older = _activity(demo_server, _limit="5", activity_at__lt=last).json()["data"]
     assert older and all(a["activity_at"] < last for a in older)
+
+
+def test_the_demo_server_refuses_a_user_page_over_closes_maximum(demo_server: DemoServer) -> None:
+    url = f"{demo_server.base_url}/user/"
+    answer = requests.get(url, params={"_limit": "101"}, auth=(DEMO_API_KEY, ""), timeout=10)
+    assert answer.status_code == 400 and "_limit" in answer.json()["error"]
+    ok = requests.get(url, params={"_limit": "100"}, auth=(DEMO_API_KEY, ""), timeout=10)
+    assert ok.status_code == 200 and ok.json()["data"]

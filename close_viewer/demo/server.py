@@ -199,6 +199,9 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 self._json(400, {"error": "_skip and _limit must be numbers."})
                 return
+            if not 0 <= limit <= 100 or skip < 0:  # refused as Close does, never silently capped
+                self._json(400, {"error": "_limit must be at most 100 and _skip not negative."})
+                return
             everyone = [user(user_id) for user_id in USERS]
             page = everyone[skip : skip + limit]
             self._json(200, json.dumps({"has_more": skip + limit < len(everyone), "data": page}).encode())
