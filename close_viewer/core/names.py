@@ -148,9 +148,11 @@ def field_moment(value: object) -> datetime | None:
 def _date_text(value: str, kind: str, zone: tzinfo | None) -> str:
     moment = field_moment(value) if kind == "datetime" else None
     if moment is not None:  # a moment: read in the rep's zone, like every other time
-        return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M")
+        local = moment.astimezone(zone)
+        return f"{local.day} {local:%b %Y, %H:%M}"  # (the day unpadded by hand: Windows refuses glibc's flag)
     try:  # a date stays the date it was written as, in no zone
-        return date.fromisoformat(value.strip()[:10]).strftime("%-d %b %Y")
+        day = date.fromisoformat(value.strip()[:10])
+        return f"{day.day} {day:%b %Y}"
     except ValueError:
         return value
 

@@ -73,7 +73,7 @@ def _sequence_text(contact: Contact) -> str:
     active = _active(contact.subscriptions)
     if active:
         sub = active[0]
-        since = f" since {sub.start_date.strftime('%-d %b')}" if sub.start_date else ""
+        since = f" since {sub.start_date.day} {sub.start_date:%b}" if sub.start_date else ""
         more = f" (and {len(active) - 1} more)" if len(active) > 1 else ""
         return f"In sequence “{sub.sequence_name or 'unnamed'}”{since}{more}"
     subs = contact.subscriptions
