@@ -160,7 +160,7 @@ class SearchResultsView(QTableView):
 
     def count_words(self) -> str:
         """How many match: the total when Close said it, else "N+" while more remain."""
-        shown = self.results.rowCount() - (1 if self.results.footer else 0)
+        shown = self.results.rowCount() - (1 if getattr(self.results, "footer", "") else 0)
         if not self._more:
             return f"{shown} contacts match"
         if self._total is not None and self._total >= shown:
@@ -175,9 +175,9 @@ class SearchResultsView(QTableView):
     def add_page(self, page: SearchPage) -> None:
         """The next page: its new matches below the others; the row that was current stays,
         or, if it was "Load more", the first new match becomes current."""
-        if not self._more:
+        if not self._more or not isinstance(self.results, SearchResultsModel):
             return  # the list shows something else now
-        was_footer = self.results.is_footer(self.currentIndex().row())
+        was_footer = self._on_footer(self.currentIndex().row())
         first_new = self.results.rowCount() - 1
         added = self.results.add_rows(page.matches)
         if page.total is not None:
@@ -200,6 +200,8 @@ class SearchResultsView(QTableView):
             self._set_more("")
 
     def _set_more(self, state: str, message: str = "") -> None:
+        if not isinstance(self.results, SearchResultsModel):
+            return  # the recent contacts list: never paged
         self._more = state
         count = self.count_words()
         words = {
@@ -220,17 +222,21 @@ class SearchResultsView(QTableView):
             self._set_more("loading")
             self.more_requested.emit()
 
+    def _on_footer(self, row: int) -> bool:
+        """Is `row` the "Load more" row (the recent contacts list, another model, has none)?"""
+        return isinstance(self.results, SearchResultsModel) and self.results.is_footer(row)
+
     def _scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
         if self._more == "more" and bar.maximum() > 0 and value >= bar.maximum() and self.isVisible():
             self.request_more()  # scrolled to the end: the next page comes by itself
 
     def _clicked(self, index: QModelIndex) -> None:
-        if self.results.is_footer(index.row()):
+        if self._on_footer(index.row()):
             self.request_more()
 
     def _choose(self, index: QModelIndex | None = None) -> None:
-        if self.results.is_footer(self.currentIndex().row()):
+        if self._on_footer(self.currentIndex().row()):
             self.request_more()
             return
         match = self.selected_match()
