@@ -218,14 +218,23 @@ _NETWORK_WORDS: tuple[
         _UNREADABLE,
     ),
     (
-        (http.client.RemoteDisconnected, ConnectionError, u3.ProtocolError),
+        (http.client.RemoteDisconnected, ConnectionError),
         (
             e.ConnectionFailed,
             "The connection to {host} broke off.",
             "Check your connection and try again.",
         ),
     ),
+    # A header line of megabytes, thousands of headers, no status line: an answer, unreadable.
     ((http.client.HTTPException, ValueError, OverflowError), _UNREADABLE),
+    (
+        (u3.ProtocolError,),
+        (
+            e.ConnectionFailed,
+            "The connection to {host} broke off.",
+            "Check your connection and try again.",
+        ),
+    ),
     (
         (OSError,),
         (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -145,13 +146,17 @@ class Transport:
         headers = {"Authorization": credential.authorization()}
         if data is not None:
             headers["Content-Type"] = "application/json"
+        # One deadline for the whole request, its retries and waits included: one full try
+        # and the longest wait between tries.
+        ends = time.monotonic() + sum(self.timeout) + self.max_total_wait
         try:
             waited = 0.0
             attempt = 0
             while True:
                 if token.cancelled:
                     raise e.FetchCancelled("The lookup was cancelled.")
-                answer = self.wire.send(method, url, headers, data, token, max_bytes)
+                left = ends - time.monotonic()
+                answer = self.wire.send(method, url, headers, data, token, max_bytes, deadline=left)
                 if answer.status == 200:
                     return decode(answer.body)
                 body = decode(answer.body, strict=False)

@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
+import ssl
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import certifi
 import requests
 import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
+import urllib3.util.ssl_
 
 from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
@@ -39,6 +42,7 @@ from close_viewer.core.config import is_loopback
 
 DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds
 MAX_BODY_BYTES = 64 * 1024 * 1024
+ERROR_BODY_BYTES = 1024 * 1024  # of an error answer, read at most (its words are cut to 300 characters)
 CHUNK = 256 * 1024
 PROXY_SCHEMES = ("http", "https")
 
@@ -79,7 +83,7 @@ class _Cancellable:
         super().connect()  # type: ignore[misc]
         token: CancelToken | None = getattr(_request_token, "token", None)
         if token is not None and token.cancelled:  # the socket was not there to shut
-            self.close()  # type: ignore[attr-defined]
+            self.close()
             raise e.FetchCancelled("The lookup was cancelled.")
 
     def request(self, *args: Any, **kwargs: Any) -> None:
@@ -87,6 +91,23 @@ class _Cancellable:
         if token is not None:
             token._attach(self)  # type: ignore[arg-type]
         super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def close(self) -> None:
+        """An answer that ends with the connection (`Connection: close`, no length) takes the
+        socket over and `sock` becomes None: the token keeps the socket itself, so a cancel
+        or the deadline still shuts down the read of that answer."""
+        token: CancelToken | None = getattr(_request_token, "token", None)
+        sock = getattr(self, "sock", None)
+        if token is not None and sock is not None:
+            token._attach(_Socket(sock))
+        super().close()  # type: ignore[misc]
+
+
+@dataclass
+class _Socket:
+    """A socket handed to a CancelToken on its own (the token shuts down `sock`)."""
+
+    sock: Any
 
 
 class _HTTPConnection(_Cancellable, urllib3.connection.HTTPConnection):
@@ -112,14 +133,33 @@ class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
+def tls_context() -> ssl.SSLContext:
+    """urllib3's default TLS settings, without the key log: urllib3 writes every session's
+    secrets to $SSLKEYLOGFILE when it is set (left set for a packet capture, it would let
+    that capture be read, API key included), whatever `trust_env` says."""
+    context = urllib3.util.ssl_.create_urllib3_context()
+    context.keylog_filename = None  # type: ignore[assignment]  # (typeshed: str only; None turns it off)
+    return context
+
+
 class _Adapter(requests.adapters.HTTPAdapter):
-    """requests' adapter (no retries: `max_retries` stays 0) with cancellable connections."""
+    """requests' adapter (no retries: `max_retries` stays 0) with cancellable connections
+    and one TLS context of the app's own, for Close and for an https:// proxy alike."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
+        self.tls = tls_context()
+        super().init_poolmanager(*args, ssl_context=self.tls, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _POOLS
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        if proxy not in self.proxy_manager:
+            proxy_kwargs.setdefault("ssl_context", self.tls)
+            # urllib3 loads no certificates into a context of its own for the proxy's TLS:
+            # this one carries them (only made when there is a proxy).
+            to_proxy = tls_context()
+            bundle = ca_bundle()
+            to_proxy.load_verify_locations(bundle if isinstance(bundle, str) else certifi.where())
+            proxy_kwargs.setdefault("proxy_ssl_context", to_proxy)
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         manager.pool_classes_by_scheme = _POOLS
         return manager
@@ -184,6 +224,7 @@ class Wire:
         data: bytes | None,
         token: CancelToken,
         max_bytes: int | None = None,
+        deadline: float | None = None,
     ) -> Answer:
         """One request, within a deadline (connect + read timeout) and abandonable at once.
 
@@ -192,15 +233,18 @@ class Wire:
         trips the read timeout. The caller waits for the answer, the cancel token or
         the deadline, whichever comes first; an abandoned request ends on its own
         (its socket is shut down, or its timeouts run out) and its result is dropped.
-        `max_bytes` lowers the cap on the decoded body for this request."""
+        `max_bytes` lowers the cap on the decoded body for this request, and `deadline`
+        (seconds) the time it may take, for the last try of a lookup that has waited."""
         cap = min(self.max_body_bytes, max_bytes or self.max_body_bytes)
         done = threading.Event()
+        abandoned = threading.Event()  # the caller has gone: nothing is sent again
         outcome: list[Any] = []
+        limit = sum(self.timeout) if deadline is None else max(0.0, min(sum(self.timeout), deadline))
 
         def run() -> None:
             _request_token.token = token
             try:
-                outcome.append(self._send_blocking(method, url, headers, data, token, cap))
+                outcome.append(self._send_blocking(method, url, headers, data, token, cap, abandoned))
             except BaseException as exc:  # handed to the caller, whatever it is
                 outcome.append(exc)
             finally:
@@ -210,15 +254,17 @@ class Wire:
         remove = token.on_cancel(done.set)
         try:
             threading.Thread(target=run, name="http-request", daemon=True).start()
-            finished = done.wait(sum(self.timeout))
+            finished = done.wait(limit)
         finally:
             remove()
+        if not finished or not outcome:
+            abandoned.set()
+            token.abandon_connections()  # let the helper thread end now
         if token.cancelled:
             raise e.FetchCancelled("The lookup was cancelled.")
         if not finished or not outcome:
-            token.abandon_connections()  # let the helper thread end now
             raise e.RequestTimedOut(
-                f"{self.host} did not send a complete answer within {sum(self.timeout):g} seconds.",
+                f"{self.host} did not send a complete answer within {limit:g} seconds.",
                 "Close may be slow right now, or the network is unstable: try again in a moment.",
             )
         result = outcome[0]
@@ -231,7 +277,14 @@ class Wire:
         return result
 
     def _send_blocking(
-        self, method: str, url: str, headers: dict[str, str], data: bytes | None, token: CancelToken, cap: int
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: bytes | None,
+        token: CancelToken,
+        cap: int,
+        abandoned: threading.Event,
     ) -> Answer:
         if self.proxy and urlsplit(self.proxy).scheme.lower() not in PROXY_SCHEMES:
             scheme = urlsplit(self.proxy).scheme.lower()[:10]
@@ -243,8 +296,8 @@ class Wire:
             try:
                 return self._exchange(method, url, headers, data, cap)
             except requests.ConnectionError as exc:
-                if token.cancelled or not is_dropped_connection(exc):
-                    raise
+                if token.cancelled or abandoned.is_set() or not is_dropped_connection(exc):
+                    raise  # (a connection shut by a cancel or the deadline is not resent)
                 # The server closed a kept-alive connection just as it was reused: once more, anew.
                 return self._exchange(method, url, headers, data, cap)
         except e.CloseViewerError:
@@ -276,18 +329,24 @@ class Wire:
         except requests.exceptions.ConnectTimeout as exc:
             raise ConnectTimedOut() from exc
         with resp:  # an answer given up on (too large, unreadable) gives its connection back closed
+            if resp.status_code != 200:  # an error's words: the first megabyte, never an error itself
+                words = self._read_body(resp, ERROR_BODY_BYTES, cut=True)
+                return Answer(resp.status_code, resp.headers, words)
             return Answer(resp.status_code, resp.headers, self._read_body(resp, cap))
 
-    def _read_body(self, resp: requests.Response, cap: int) -> bytes:
-        """The whole body, decompressed, up to the cap (compressed or not, declared or not)."""
+    def _read_body(self, resp: requests.Response, cap: int, cut: bool = False) -> bytes:
+        """The whole body, decompressed, up to the cap (compressed or not, declared or not);
+        past it ResponseTooLarge, or with `cut` the first `cap` bytes (the rest is not read)."""
         declared = resp.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > cap:
+        if declared.isdigit() and int(declared) > cap and not cut:
             raise self.too_large(cap)
         chunks: list[bytes] = []
         size = 0
-        for chunk in resp.raw.stream(CHUNK, decode_content=True):
+        for chunk in resp.raw.stream(min(CHUNK, cap + 1), decode_content=True):
             size += len(chunk)
             if size > cap:
+                if cut:
+                    break
                 raise self.too_large(cap)
             chunks.append(chunk)
         return b"".join(chunks)
