@@ -248,6 +248,23 @@ def test_no_cookie_a_server_sets_is_sent_back() -> None:
     assert srv.headers[1]["Authorization"] == KEY.authorization()
 
 
+def look_up_in_a_thread(
+    client: CloseClient, token: CancelToken
+) -> tuple[threading.Thread, list[BaseException]]:
+    """The demo contact looked up in a thread of its own (started), and what it raised."""
+    outcome: list[BaseException] = []
+
+    def look_up() -> None:
+        try:
+            client.fetch_contact(DEMO_CONTACT_ID, KEY, cancel=token)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    caller = threading.Thread(target=look_up)
+    caller.start()
+    return caller, outcome
+
+
 def test_a_cancel_shuts_the_request_down_so_its_thread_ends() -> None:
     """Cancelling releases the caller, and its socket is shut down, so the request's own
     thread ends too, while the server still holds the answer back."""
@@ -255,17 +272,8 @@ def test_a_cancel_shuts_the_request_down_so_its_thread_ends() -> None:
         srv.hold = threading.Event()
         client = CloseClient(srv.base_url, timeout=(5.0, 60.0))
         token = CancelToken()
-        outcome: list[BaseException] = []
-
-        def look_up() -> None:
-            try:
-                client.fetch_contact(DEMO_CONTACT_ID, KEY, cancel=token)
-            except BaseException as exc:
-                outcome.append(exc)
-
-        caller = threading.Thread(target=look_up)
         before = {t for t in threading.enumerate() if t.name == "http-request"}
-        caller.start()
+        caller, outcome = look_up_in_a_thread(client, token)
         while not srv.headers:  # the request reached the server
             caller.join(0.01)
         (request_thread,) = {t for t in threading.enumerate() if t.name == "http-request"} - before

@@ -18,7 +18,7 @@ from close_viewer.core import errors as e
 from close_viewer.core.api import CancelToken, CloseClient
 from close_viewer.core.credentials import ApiKey
 from close_viewer.demo import DEMO_API_KEY, DEMO_CONTACT_ID, DemoServer
-from tests.test_wire import close_certificate  # noqa: F401  (a fixture)
+from tests.test_wire import close_certificate, look_up_in_a_thread  # noqa: F401  (a fixture)
 
 KEY = ApiKey(DEMO_API_KEY)
 
@@ -112,16 +112,7 @@ def test_a_cancel_ends_the_read_of_an_answer_that_closes_its_connection() -> Non
         before = _request_threads()
         client = CloseClient(server.base_url, timeout=(5.0, 60.0))
         token = CancelToken()
-        outcome: list[BaseException] = []
-
-        def look_up() -> None:
-            try:
-                client.fetch_contact(DEMO_CONTACT_ID, KEY, cancel=token)
-            except BaseException as exc:
-                outcome.append(exc)
-
-        caller = threading.Thread(target=look_up)
-        caller.start()
+        caller, outcome = look_up_in_a_thread(client, token)
         while server.requests == 0:
             caller.join(0.01)
         caller.join(0.3)  # (the answer's head has been read by now: the body drips)
