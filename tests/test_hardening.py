@@ -401,3 +401,9 @@ def test_crash_in_a_python_thread_shows_the_dialog_from_the_gui_thread(
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: built_in == [True])
+
+
+def test_a_connect_that_hangs_is_worded_as_one(blackhole: str, demo_key: ApiKey) -> None:
+    with pytest.raises(e.RequestTimedOut) as caught:
+        CloseClient(blackhole, timeout=(0.3, 5.0)).fetch_contact(DEMO_CONTACT_ID, demo_key)
+    assert caught.value.message == "Could not connect to 127.0.0.1 within 0.3 seconds."

@@ -142,10 +142,6 @@ def error_for(status: int, body: object, subject: Subject, credential: Credentia
 
 # --- the wire: (cause, message, hint), the first whose cause is in the chain wins ---------
 # Placeholders: {host}, {connect} and {read} (the timeouts in seconds).
-class ConnectTimedOut(OSError):
-    """Connecting (name lookup, TCP, TLS, proxy tunnel) took longer than the connect timeout."""
-
-
 _UNREADABLE = (
     e.BadResponse,
     "{host} sent an answer this app could not read.",
@@ -189,7 +185,7 @@ _NETWORK_WORDS: tuple[
     # After the name lookup and refusal: urllib3's NewConnectionError (any failure to
     # connect) is a ConnectTimeoutError; requests' ConnectTimeout is only a real time-out.
     (
-        (ConnectTimedOut, requests.exceptions.ConnectTimeout),
+        (requests.exceptions.ConnectTimeout,),
         (
             e.RequestTimedOut,
             "Could not connect to {host} within {connect} seconds.",

@@ -65,9 +65,9 @@ def decode(raw: bytes, strict: bool = True) -> object:
             return None
         raise _unreadable("not valid JSON") from None
     except RecursionError:  # deeper than the thread's stack allows: deeper than MAX_DEPTH
-        value = None
-        if strict:
-            raise _unreadable("nested too deeply") from None
+        if not strict:
+            return None
+        raise _unreadable("nested too deeply") from None
     if too_deep(value):
         if not strict:
             return None

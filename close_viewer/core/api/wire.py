@@ -36,7 +36,7 @@ import urllib3.util.ssl_
 
 from close_viewer import USER_AGENT
 from close_viewer.core import errors as e
-from close_viewer.core.api.error_words import ConnectTimedOut, is_dropped_connection, network_error
+from close_viewer.core.api.error_words import is_dropped_connection, network_error
 from close_viewer.core.cancel import CancelToken
 from close_viewer.core.config import is_loopback
 
@@ -207,6 +207,8 @@ class Wire:
         self.timeout = timeout
         self.max_body_bytes = max_body_bytes
         self.proxy = next(iter(proxies_for(base_url).values()), "")
+        scheme = urlsplit(self.proxy).scheme.lower()[:10] if self.proxy else ""
+        self._unusable_proxy = scheme if scheme and scheme not in PROXY_SCHEMES else ""
         self._session: requests.Session | None = None
         self._lock = threading.Lock()
 
@@ -257,12 +259,13 @@ class Wire:
             finished = done.wait(limit)
         finally:
             remove()
-        if not finished or not outcome:
+        timed_out = not finished or not outcome
+        if timed_out:
             abandoned.set()
             token.abandon_connections()  # let the helper thread end now
         if token.cancelled:
             raise e.FetchCancelled("The lookup was cancelled.")
-        if not finished or not outcome:
+        if timed_out:
             raise e.RequestTimedOut(
                 f"{self.host} did not send a complete answer within {limit:g} seconds.",
                 "Close may be slow right now, or the network is unstable: try again in a moment.",
@@ -286,10 +289,10 @@ class Wire:
         cap: int,
         abandoned: threading.Event,
     ) -> Answer:
-        if self.proxy and urlsplit(self.proxy).scheme.lower() not in PROXY_SCHEMES:
-            scheme = urlsplit(self.proxy).scheme.lower()[:10]
+        if self._unusable_proxy:
+            kind = self._unusable_proxy
             raise e.ConnectionFailed(
-                f"The proxy set for this computer is a {scheme} proxy, which this app cannot use.",
+                f"The proxy set for this computer is a {kind} proxy, which this app cannot use.",
                 "Set HTTPS_PROXY to an http:// or https:// proxy, or ask your IT team.",
             )
         try:
@@ -314,20 +317,17 @@ class Wire:
             if self._session is None:
                 self._session = new_session()
             session = self._session
-        try:
-            resp = session.request(
-                method,
-                url,
-                data=data,
-                headers=headers,
-                timeout=self.timeout,
-                allow_redirects=False,
-                stream=True,
-                proxies={"https": self.proxy} if self.proxy else {},
-                verify=ca_bundle(),
-            )
-        except requests.exceptions.ConnectTimeout as exc:
-            raise ConnectTimedOut() from exc
+        resp = session.request(
+            method,
+            url,
+            data=data,
+            headers=headers,
+            timeout=self.timeout,
+            allow_redirects=False,
+            stream=True,
+            proxies={"https": self.proxy} if self.proxy else {},
+            verify=ca_bundle(),
+        )
         with resp:  # an answer given up on (too large, unreadable) gives its connection back closed
             if resp.status_code != 200:  # an error's words: the first megabyte, never an error itself
                 words = self._read_body(resp, ERROR_BODY_BYTES, cut=True)
